@@ -1,7 +1,59 @@
 package org.certfleet;
 
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.security.Security;
+import java.time.Clock;
+import java.util.function.Function;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.certfleet.alert.AlertChannels;
+import org.certfleet.cli.CliContext;
+import org.certfleet.cli.CommandFactory;
+import org.certfleet.cli.ErrorHandler;
+import org.certfleet.cli.Logging;
+import org.certfleet.cli.RootCommand;
+import org.certfleet.config.ConfigLoader;
+import org.certfleet.config.SecretResolver;
+import org.certfleet.time.Sleeper;
+import picocli.CommandLine;
+
+/**
+ * The composition root: the only place where the real clock, sleeper, environment and plugin
+ * registries are created and the object graph is wired by hand.
+ */
 public final class Main {
+  private Main() {}
+
   public static void main(String[] args) {
-    System.out.println("certfleet");
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    int code = run(args, out, err, System::getenv);
+    out.flush();
+    err.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env) {
+    // Appended, not inserted first: BC at position 1 changes the JDK's own TLS algorithm choices.
+    if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+      Security.addProvider(new BouncyCastleProvider());
+    }
+    Clock clock = Clock.systemUTC();
+    Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
+    SecretResolver secrets = new SecretResolver(env);
+    ConfigLoader loader = new ConfigLoader(Plugins.dnsProviders(clock, sleeper), AlertChannels.standard());
+    CliContext ctx = new CliContext(out, err, env, loader, secrets, clock);
+
+    CommandLine cl = new CommandLine(RootCommand.class, new CommandFactory(ctx));
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler(new ErrorHandler(ctx));
+    cl.setExecutionStrategy(
+        parseResult -> {
+          Logging.configure(ctx.root().logFormat(), ctx.root().verbose());
+          return new CommandLine.RunLast().execute(parseResult);
+        });
+    return cl.execute(args);
   }
 }

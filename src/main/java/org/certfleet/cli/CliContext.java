@@ -1,0 +1,113 @@
+package org.certfleet.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.function.Function;
+import org.certfleet.config.AppConfig;
+import org.certfleet.config.ConfigLoader;
+import org.certfleet.config.SecretResolver;
+
+/**
+ * What every command needs, wired once in {@code Main}: the parsed global options, output streams,
+ * the config loader, the secret resolver and the clock.
+ */
+public final class CliContext {
+  private final RootCommand root = new RootCommand();
+  private final PrintWriter out;
+  private final PrintWriter err;
+  private final Function<String, String> env;
+  private final ConfigLoader loader;
+  private final SecretResolver secrets;
+  private final Clock clock;
+  private final ObjectMapper json =
+      new ObjectMapper()
+          .registerModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(SerializationFeature.INDENT_OUTPUT);
+
+  public CliContext(
+      PrintWriter out,
+      PrintWriter err,
+      Function<String, String> env,
+      ConfigLoader loader,
+      SecretResolver secrets,
+      Clock clock) {
+    this.out = Objects.requireNonNull(out, "out");
+    this.err = Objects.requireNonNull(err, "err");
+    this.env = Objects.requireNonNull(env, "env");
+    this.loader = Objects.requireNonNull(loader, "loader");
+    this.secrets = Objects.requireNonNull(secrets, "secrets");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  public RootCommand root() {
+    return root;
+  }
+
+  PrintWriter out() {
+    return out;
+  }
+
+  PrintWriter err() {
+    return err;
+  }
+
+  SecretResolver secrets() {
+    return secrets;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  boolean json() {
+    return root.json;
+  }
+
+  boolean verbose() {
+    return root.verbose;
+  }
+
+  /** {@code --config}, else {@code $CERTFLEET_CONFIG}, else {@code ./certs.yaml}. */
+  Path configPath() {
+    if (root.config != null) {
+      return root.config;
+    }
+    String fromEnv = env.apply("CERTFLEET_CONFIG");
+    return Path.of(fromEnv == null || fromEnv.isBlank() ? "certs.yaml" : fromEnv);
+  }
+
+  String configLabel() {
+    return configPath().toString();
+  }
+
+  /** Loads and validates the config; {@code --state} overrides its state directory. */
+  AppConfig loadConfig() {
+    AppConfig config = loader.load(configPath());
+    return root.state == null ? config : withState(config, root.state.toAbsolutePath().normalize());
+  }
+
+  private static AppConfig withState(AppConfig c, Path state) {
+    return new AppConfig(
+        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), state,
+        c.secretUses());
+  }
+
+  void printJson(Object value) {
+    try {
+      out.println(json.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot render JSON output: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  ObjectMapper jsonMapper() {
+    return json;
+  }
+}
