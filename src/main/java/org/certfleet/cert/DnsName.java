@@ -29,8 +29,11 @@ public record DnsName(String value) {
    */
   public static DnsName parse(String text) {
     String ascii;
+    String trimmed = text.strip();
+    if (trimmed.lastIndexOf('*') > 0 || (trimmed.startsWith("*") && !trimmed.startsWith("*."))) {
+      throw new IllegalArgumentException("\"" + text + "\": a wildcard is allowed only as the leftmost label (e.g. *.example.org)");
+    }
     try {
-      String trimmed = text.strip();
       if (trimmed.endsWith(".")) {
         trimmed = trimmed.substring(0, trimmed.length() - 1);
       }

@@ -1,5 +1,6 @@
 package org.certfleet.cli;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Parameters;
@@ -13,9 +14,9 @@ abstract class NotAvailableYet implements Callable<Integer> {
   private final CliContext ctx;
 
   @Parameters(hidden = true, arity = "0..*")
-  List<String> ignoredArguments = List.of();
+  List<String> ignoredArguments = new ArrayList<>();
 
-  @Unmatched List<String> unmatched = List.of();
+  @Unmatched List<String> unmatched = new ArrayList<>();
 
   NotAvailableYet(CliContext ctx) {
     this.ctx = ctx;

@@ -119,6 +119,8 @@ public final class ConfigLoader {
     private final Path source;
     private final Path baseDir;
     private final List<SecretUse> secretUses = new ArrayList<>();
+    /** Plugin names as declared, valid or not, so a bad type is not also reported at every reference. */
+    private final Set<String> declaredPlugins = new HashSet<>();
 
     Walk(YamlReader r, String label, Path source) {
       this.r = r;
@@ -225,7 +227,7 @@ public final class ConfigLoader {
       List<PluginSpec> providers = plugins(m.require("providers", "a list of DNS providers"), "dns.providers", dnsProviders);
       Node defNode = m.get("default-provider");
       String given = r.string(defNode, "dns.default-provider");
-      if (given != null && providers.stream().noneMatch(x -> x.name().equals(given))) {
+      if (given != null && !declaredPlugins.contains(dnsProviders.family() + "/" + given)) {
         r.error(defNode, "dns.default-provider", undefined("DNS provider", given, providers.stream().map(PluginSpec::name).toList()));
       }
       // With a single provider there is nothing to choose between.
@@ -353,7 +355,7 @@ public final class ConfigLoader {
     }
 
     private void checkProvider(YamlReader.Mapping at, String path, @Nullable String provider, @Nullable DnsConfig dns) {
-      if (provider != null && dns != null && dns.provider(provider).isEmpty()) {
+      if (provider != null && dns != null && !declaredPlugins.contains(dnsProviders.family() + "/" + provider)) {
         Node n = at.get(path.substring(path.lastIndexOf('.') + 1));
         r.error(n, path, undefined("DNS provider", provider, dns.providers().stream().map(PluginSpec::name).toList()));
       }
@@ -592,6 +594,7 @@ public final class ConfigLoader {
           name = null;
         } else if (name != null) {
           seen.put(name, nameNode);
+          declaredPlugins.add(catalog.family() + "/" + name);
         }
         Node typeNode = m.require("type", "one of " + String.join(", ", catalog.types()));
         String type = r.string(typeNode, p + ".type");
