@@ -1,0 +1,72 @@
+package org.certfleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one-way package dependencies of docs/architecture.md, as code. A new package must get a row
+ * here, which is the moment to decide what it may depend on.
+ */
+class ArchitectureTest {
+  private static final Path MAIN = Path.of("src/main/java/org/certfleet");
+  private static final Pattern IMPORT = Pattern.compile("^import (?:static )?org\\.certfleet\\.([a-z0-9]+)\\.", Pattern.MULTILINE);
+
+  /** Top-level package → the certfleet packages it may import. "*" means any. */
+  private static final Map<String, Set<String>> ALLOWED = Map.of(
+      "cert", Set.of(),
+      "time", Set.of(),
+      "config", Set.of("cert"),
+      "store", Set.of("cert", "time"),
+      "dns", Set.of("config", "cert", "time"),
+      "alert", Set.of("config", "cert", "time"),
+      "cli", Set.of("*"));
+
+  @Test
+  void importsFollowTheDependencyDirection() throws IOException {
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(MAIN)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Path rel = MAIN.relativize(file);
+        if (rel.getNameCount() == 1) {
+          continue; // the composition root may use everything
+        }
+        String pkg = rel.getName(0).toString();
+        Set<String> allowed = ALLOWED.get(pkg);
+        if (allowed == null) {
+          violations.add(pkg + ": new package without a row in ArchitectureTest.ALLOWED and docs/architecture.md");
+          continue;
+        }
+        Matcher m = IMPORT.matcher(Files.readString(file));
+        while (m.find()) {
+          String target = m.group(1);
+          if (!target.equals(pkg) && !allowed.contains("*") && !allowed.contains(target)) {
+            violations.add(rel + " imports org.certfleet." + target + " (" + pkg + " may use " + allowed + ")");
+          }
+        }
+      }
+    }
+    assertThat(violations).isEmpty();
+  }
+
+  @Test
+  void everyPackageDocumentsItself() throws IOException {
+    try (Stream<Path> dirs = Files.walk(MAIN)) {
+      List<Path> undocumented = dirs.filter(Files::isDirectory)
+          .filter(d -> !d.equals(MAIN))
+          .filter(d -> !Files.exists(d.resolve("package-info.java")))
+          .toList();
+      assertThat(undocumented).isEmpty();
+    }
+  }
+}
