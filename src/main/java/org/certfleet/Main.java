@@ -2,10 +2,8 @@ package org.certfleet;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.security.Security;
 import java.time.Clock;
 import java.util.function.Function;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.certfleet.alert.AlertChannels;
 import org.certfleet.cli.CliContext;
 import org.certfleet.cli.CommandFactory;
@@ -35,10 +33,6 @@ public final class Main {
 
   /** Runs one command line and returns its exit code; never calls {@code System.exit}. */
   public static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env) {
-    // Appended, not inserted first: BC at position 1 changes the JDK's own TLS algorithm choices.
-    if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
-      Security.addProvider(new BouncyCastleProvider());
-    }
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     SecretResolver secrets = new SecretResolver(env);

@@ -18,10 +18,13 @@ public final class Logging {
   private Logging() {}
 
   public static void configure(RootCommand.LogFormat format, boolean verbose) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return;
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.reset();
+      install(context, format, verbose);
     }
-    context.reset();
+  }
+
+  static void install(LoggerContext context, RootCommand.LogFormat format, boolean verbose) {
     Encoder<ILoggingEvent> encoder;
     if (format == RootCommand.LogFormat.json) {
       JsonEncoder json = new JsonEncoder();
