@@ -30,6 +30,7 @@ class ArchitectureTest {
       "store", Set.of("cert", "time"),
       "dns", Set.of("config", "cert", "time"),
       "alert", Set.of("config", "cert", "time"),
+      "acme", Set.of("config", "cert", "time"),
       "cli", Set.of("*"));
 
   @Test
