@@ -97,6 +97,11 @@ public final class CliContext {
         c.secretUses());
   }
 
+  /** {@code --state}, else the config's {@code state.dir} (which needs a valid config). */
+  Path stateDir() {
+    return root.state != null ? root.state.toAbsolutePath().normalize() : loadConfig().stateDir();
+  }
+
   void printJson(Object value) {
     try {
       out.println(jsonMapper().writeValueAsString(value));

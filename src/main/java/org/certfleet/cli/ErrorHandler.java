@@ -3,6 +3,7 @@ package org.certfleet.cli;
 import java.util.Objects;
 import org.certfleet.config.ConfigError;
 import org.certfleet.config.ConfigException;
+import org.certfleet.store.StoreLockedException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.ParseResult;
@@ -35,7 +36,7 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
     ctx.err().println("certfleet " + cmd.getCommandName() + ": " + message.lines().findFirst().orElse(""));
     if (ctx.verbose()) {
       ex.printStackTrace(ctx.err());
-    } else if (code == ExitCodes.FAILURE) {
+    } else if (code == ExitCodes.FAILURE && !(ex instanceof java.io.IOException)) {
       ctx.err().println("(run with -v for details)");
     }
     ctx.err().flush();
@@ -44,6 +45,9 @@ public final class ErrorHandler implements IExecutionExceptionHandler {
 
   /** Exceptions that know their exit code say so; everything else is a failure. */
   private static int exitCodeOf(Exception ex) {
+    if (ex instanceof StoreLockedException) {
+      return ExitCodes.LOCKED;
+    }
     if (ex instanceof CommandLine.IExitCodeGenerator g) {
       return g.getExitCode();
     }

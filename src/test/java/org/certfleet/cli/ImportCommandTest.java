@@ -1,0 +1,55 @@
+package org.certfleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.certfleet.testing.CertbotTree;
+import org.certfleet.testing.TestCertificates;
+import org.certfleet.store.StoreLock;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ImportCommandTest {
+  static final TestCertificates CA = TestCertificates.ca("certfleet test CA");
+  @TempDir Path certbot;
+  @TempDir Path state;
+
+  @Test
+  void importsAndReportsEachLineage() throws IOException {
+    CertbotTree.lineage(CA, certbot, "media.hachyderm.io", 2, 2);
+
+    CliRun run = CliRun.of("--state", state.toString(), "import", "--certbot", certbot.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).isEqualTo("imported media.hachyderm.io: versions [1, 2], live version 2\n"
+        + "1 of 1 lineage imported into " + state + "\n");
+  }
+
+  @Test
+  void partialImportExitsThree() throws IOException {
+    CertbotTree.lineage(CA, certbot, "media.hachyderm.io", 1, 1);
+    CertbotTree.lineage(CA, certbot, "files.hachyderm.io", 1, 1);
+    Files.delete(certbot.resolve("archive/files.hachyderm.io/privkey1.pem"));
+
+    CliRun run = CliRun.of("--state", state.toString(), "import", "--certbot", certbot.toString());
+
+    assertThat(run.exitCode()).isEqualTo(ExitCodes.PARTIAL);
+    assertThat(run.out()).contains("refused  files.hachyderm.io: files.hachyderm.io: version 1", "1 of 2 lineages imported");
+  }
+
+  @Test
+  void aLockedStateDirectoryExitsFourAndChangesNothing() throws IOException {
+    CertbotTree.lineage(CA, certbot, "media.hachyderm.io", 1, 1);
+    try (StoreLock held = StoreLock.acquire(state, Clock.systemUTC())) {
+      CliRun run = CliRun.of("--state", state.toString(), "import", "--certbot", certbot.toString());
+
+      assertThat(run.exitCode()).isEqualTo(ExitCodes.LOCKED);
+      assertThat(run.err().strip()).startsWith("certfleet import: state directory " + state + " is locked by pid "
+          + ProcessHandle.current().pid() + " since ");
+      assertThat(state.resolve("archive")).doesNotExist();
+    }
+  }
+}
