@@ -2,6 +2,7 @@ package org.certfleet;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Function;
 import org.certfleet.alert.AlertChannels;
@@ -36,7 +37,7 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     SecretResolver secrets = new SecretResolver(env);
-    ConfigLoader loader = new ConfigLoader(Plugins.dnsProviders(clock, sleeper), AlertChannels.standard());
+    ConfigLoader loader = new ConfigLoader(Plugins.dnsProviders(Path.of("").toAbsolutePath()), AlertChannels.standard());
     CliContext ctx = new CliContext(out, err, env, loader, secrets, clock);
 
     CommandLine cl = new CommandLine(RootCommand.class, new CommandFactory(ctx));

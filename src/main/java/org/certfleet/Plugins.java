@@ -1,33 +1,17 @@
 package org.certfleet;
 
-import java.time.Clock;
+import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import org.certfleet.config.OptionSpec;
-import org.certfleet.config.PluginCatalog;
-import org.certfleet.time.Sleeper;
+import org.certfleet.dns.DnsProviders;
+import org.certfleet.dns.exec.ExecFactory;
+import org.certfleet.dns.rfc2136.Rfc2136Factory;
 
-/** Builds the explicit plugin registries. */
+/** Builds the explicit plugin registries; adding a provider type is one line here. */
 final class Plugins {
   private Plugins() {}
 
-  static PluginCatalog dnsProviders(Clock clock, Sleeper sleeper) {
-    return new PluginCatalog() {
-      @Override
-      public String family() {
-        return "DNS provider";
-      }
-
-      @Override
-      public Set<String> types() {
-        return Set.of();
-      }
-
-      @Override
-      public Optional<List<OptionSpec>> options(String type) {
-        return Optional.empty();
-      }
-    };
+  /** @param workDir where relative {@code exec} commands are looked up */
+  static DnsProviders dnsProviders(Path workDir) {
+    return new DnsProviders(List.of(new Rfc2136Factory(), new ExecFactory(workDir)));
   }
 }

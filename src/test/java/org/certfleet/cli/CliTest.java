@@ -87,7 +87,7 @@ class CliTest {
 
     CliRun missing = CliRun.of(Map.of(), "--config", file.toString(), "check", "--resolve-secrets");
     assertThat(missing.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
-    assertThat(missing.err().strip()).isEqualTo(file + ":6:85: dns.providers[0].options.tsig-secret: ${env:CF_TEST_TSIG}:"
+    assertThat(missing.err().strip()).isEqualTo(file + ":6:82: dns.providers[0].options.tsig-secret: ${env:CF_TEST_TSIG}:"
         + " environment variable CF_TEST_TSIG is not set");
 
     String secret = "dG9wLXNlY3JldC10c2lnLWtleQ==";
