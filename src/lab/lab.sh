@@ -168,6 +168,9 @@ media    A   127.0.0.11
 files    A   127.0.0.11
 ; media.hachyderm.io's challenge lives in a delegation zone, as in production.
 _acme-challenge.media CNAME media.$DELEGATION_ZONE.
+; A CNAME loop, for the test that certfleet detects one.
+_acme-challenge.loop CNAME loop-back.hachyderm.io.
+loop-back CNAME _acme-challenge.loop.hachyderm.io.
 EOF
   cat >"$d/zones/$DELEGATION_ZONE.db" <<EOF
 \$TTL 60

@@ -75,10 +75,17 @@ public final class DnsResolution {
     Name n = name;
     while (n.labels() > 1) {
       Message resp = ask(n, Type.SOA);
+      boolean alias = false;
       for (Record r : resp.getSection(Section.ANSWER)) {
         if (r instanceof SOARecord && r.getName().equals(n)) {
           return n;
         }
+        alias |= r instanceof CNAMERecord && r.getName().equals(n);
+      }
+      if (alias) {
+        // The resolver chased the alias, so its SOA is the target's zone; the alias lives above n.
+        n = new Name(n, 1);
+        continue;
       }
       // NXDOMAIN or NODATA: the authority section carries the enclosing zone's SOA.
       for (Record r : resp.getSection(Section.AUTHORITY)) {
