@@ -22,6 +22,8 @@ DNS_IPS=(127.0.0.53 127.0.0.54)
 TSIG_NAME=certfleet-lab.
 DELEGATION_ZONE=acme-delegation.net
 WEBHOOK_PORT=18080
+# Debian's interpreter when present: a version-manager shim adds start-up time and depends on the caller's environment.
+PYTHON=$(command -v /usr/bin/python3 || command -v python3)
 
 log() { printf '[lab %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -294,7 +296,7 @@ start_webhook() {
   mkdir -p "$LAB_DIR/webhook"
   printf 'http://127.0.0.1:%s/discord/api/webhooks/1/lab-token' "$WEBHOOK_PORT" >"$LAB_DIR/webhook/discord.url"
   chmod 600 "$LAB_DIR/webhook/discord.url"
-  spawn webhook "$LAB_DIR/webhook/receiver.log" python3 "$HERE/webhook_receiver.py" 127.0.0.1 "$WEBHOOK_PORT" \
+  spawn webhook "$LAB_DIR/webhook/receiver.log" "$PYTHON" "$HERE/webhook_receiver.py" 127.0.0.1 "$WEBHOOK_PORT" \
     "$LAB_DIR/webhook/requests.jsonl"
   wait_tcp 127.0.0.1 "$WEBHOOK_PORT" "webhook receiver"
 }
@@ -436,7 +438,7 @@ cmd_start() {
   # sshd refuses to start without its privilege-separation directory, which systemd normally creates.
   mkdir -p /run/sshd && chmod 755 /run/sshd
   # Whatever ends start early (a failed command or die), nothing it started is left running.
-  trap 'rc=$?; if ((rc != 0)); then log "start failed; stopping what started"; cmd_stop; fi' EXIT
+  trap 'rc=$?; if ((rc != 0)); then show_logs; log "start failed; stopping what started"; cmd_stop; fi' EXIT
   log "certificates"
   make_ca
   make_initial_certs
@@ -459,6 +461,15 @@ cmd_start() {
   write_descriptions
   trap - EXIT
   log "ready in $((SECONDS - started)) s: source $LAB_DIR/lab.env; config $LAB_DIR/certs.yaml"
+}
+
+# The last lines of every non-empty lab log, so a failed start says why before its folder is removed.
+show_logs() {
+  local f
+  find "$LAB_DIR" \( -name '*.log' -o -name '*.out' \) -size +0 2>/dev/null | while read -r f; do
+    echo "--- $f" >&2
+    tail -5 "$f" >&2
+  done
 }
 
 cmd_stop() {

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# Peer baselines on the local lab, written to docs/benchmarks.md: issuance by lego and certbot (DNS-01 over
+# RFC2136 to the lab's BIND), the hand-deploy shell loop the operators used (scp, ln -sfn, nginx -t, reload,
+# openssl s_client check) to 1, 4 and 20 nodes, and an openssl s_client probe loop over every (node, name).
+#
+#   src/bench/peers.sh            RUNS=3 (default); QUICK=1 skips the rows that wait 60-70 s by default
+#   OUT=/tmp/bench.md src/bench/peers.sh   write elsewhere
+#
+# Adding a row is one `measure` line in the ROWS section below (certfleet's own rows go there too).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS=${RUNS:-3}
+QUICK=${QUICK:-0}
+OUT=${OUT:-docs/benchmarks.md}
+NODES_FOR_BENCH=20
+export CERTFLEET_LAB_DIR=${CERTFLEET_LAB_DIR:-/tmp/certfleet-lab}
+LAB=src/lab/lab.sh
+WORK=$(mktemp -d /tmp/certfleet-bench.XXXXXX)
+ROWS_FILE=$WORK/rows.md
+
+if $LAB status >/dev/null 2>&1; then
+  echo "a lab is already running in $CERTFLEET_LAB_DIR; stop it first ($LAB stop)" >&2
+  exit 1
+fi
+trap '$LAB stop >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT INT TERM
+$LAB start --nodes "$NODES_FOR_BENCH"
+# shellcheck disable=SC1091
+source "$CERTFLEET_LAB_DIR/lab.env"
+read -r -a NODE_LIST <<<"$NODES"
+TSIG_SECRET=$(cat "$TSIG_SECRET_FILE")
+SSH_OPTS=(-o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$KNOWN_HOSTS" -o GlobalKnownHostsFile=/dev/null
+  -o CheckHostIP=no -o BatchMode=yes -o ConnectTimeout=5 -i "$SSH_KEY")
+
+# measure LABEL COMMAND... : runs COMMAND $RUNS times (fresh state each time via $RUN_DIR), records a row.
+measure() {
+  local label=$1
+  shift
+  local times=() i t0 t1
+  for ((i = 1; i <= RUNS; i++)); do
+    RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
+    export RUN_DIR RUN_INDEX=$i
+    t0=$(date +%s.%N)
+    # A subshell run as a plain command keeps set -e in force inside it (an `if ! cmd` would switch it off).
+    local rc=0
+    set +e
+    (set -e; "$@") >"$RUN_DIR/out.log" 2>&1
+    rc=$?
+    set -e
+    t1=$(date +%s.%N)
+    if ((rc != 0)); then
+      echo "FAILED: $label (run $i, exit $rc); last output:" >&2
+      tail -20 "$RUN_DIR/out.log" >&2
+      return 1
+    fi
+    times+=("$(echo "$t1 - $t0" | bc)")
+    printf '  %-58s run %d: %6.2f s\n' "$label" "$i" "${times[-1]}" >&2
+  done
+  python3 - "$label" "$(printf '%s ' "$@")" "${times[@]}" >>"$ROWS_FILE" <<'EOF'
+import statistics, sys
+label, cmd, ts = sys.argv[1], sys.argv[2].strip(), [float(x) for x in sys.argv[3:]]
+print("| %s | %d | %.2f s | %.2f s | %.2f s | `%s` |" % (label, len(ts), statistics.median(ts), min(ts), max(ts), cmd))
+EOF
+}
+
+# ---- the peers ----------------------------------------------------------------------------------
+lego_issue() { # tuned|default
+  local env=(LEGO_CA_CERTIFICATES="$PEBBLE_CA" RFC2136_NAMESERVER=127.0.0.53 RFC2136_TSIG_KEY="$TSIG_KEY_NAME"
+    RFC2136_TSIG_SECRET="$TSIG_SECRET" RFC2136_TSIG_ALGORITHM=hmac-sha256.)
+  if [[ $1 == tuned ]]; then
+    env+=(RFC2136_POLLING_INTERVAL=1 RFC2136_PROPAGATION_TIMEOUT=60 RFC2136_SEQUENCE_INTERVAL=1)
+  fi
+  # --dns.disable-cp: otherwise lego resolves the nameservers' names with the system resolver, which is off
+  # this machine; with it, lego checks propagation through --dns.resolvers (the lab BIND) only.
+  env "${env[@]}" lego --accept-tos --email ops@hachyderm.io --server "$PEBBLE_DIR_URL" --dns rfc2136 \
+    --dns.resolvers 127.0.0.53:53 --dns.disable-cp --path "$RUN_DIR/lego" -d hachyderm.io -d www.hachyderm.io run
+}
+
+certbot_issue() { # propagation seconds
+  cat >"$RUN_DIR/rfc2136.ini" <<EOF
+dns_rfc2136_server = 127.0.0.53
+dns_rfc2136_port = 53
+dns_rfc2136_name = $TSIG_KEY_NAME
+dns_rfc2136_secret = $TSIG_SECRET
+dns_rfc2136_algorithm = HMAC-SHA256
+EOF
+  chmod 600 "$RUN_DIR/rfc2136.ini"
+  local wait=()
+  [[ $1 == default ]] || wait=(--dns-rfc2136-propagation-seconds "$1")
+  REQUESTS_CA_BUNDLE=$PEBBLE_CA certbot certonly --non-interactive --agree-tos --register-unsafely-without-email \
+    --server "$PEBBLE_DIR_URL" --config-dir "$RUN_DIR/c" --work-dir "$RUN_DIR/w" --logs-dir "$RUN_DIR/l" \
+    --dns-rfc2136 --dns-rfc2136-credentials "$RUN_DIR/rfc2136.ini" "${wait[@]}" -d hachyderm.io -d www.hachyderm.io
+}
+
+# The operators' loop, node after node: copy the new version into archive/, switch live/, test, reload, look.
+shell_deploy() { # node count
+  local n=$1 version=$((100 + RUN_INDEX)) name=hachyderm.io
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 90 -subj "/CN=$name" \
+    -addext "subjectAltName=DNS:$name,DNS:www.$name" -keyout "$RUN_DIR/privkey.pem" -out "$RUN_DIR/cert.pem" 2>/dev/null
+  cp "$RUN_DIR/cert.pem" "$RUN_DIR/fullchain.pem"
+  : >"$RUN_DIR/chain.pem"
+  local serial
+  serial=$(openssl x509 -noout -serial -in "$RUN_DIR/cert.pem" | cut -d= -f2)
+  local i pair node ip base prefix
+  for ((i = 0; i < n; i++)); do
+    pair=${NODE_LIST[i]}
+    node=${pair%%=*}
+    ip=${pair#*=}
+    base=$CERTFLEET_LAB_DIR/nodes/$node/letsencrypt
+    prefix=$CERTFLEET_LAB_DIR/nodes/$node/nginx
+    for k in cert chain fullchain privkey; do cp "$RUN_DIR/$k.pem" "$RUN_DIR/$k$version.pem"; done
+    scp -q -P 2222 "${SSH_OPTS[@]}" "$RUN_DIR"/{cert,chain,fullchain,privkey}"$version".pem "root@$ip:$base/archive/$name/"
+    ssh -p 2222 "${SSH_OPTS[@]}" "root@$ip" "cd $base/live/$name && for k in cert chain fullchain privkey; do ln -sfn ../../archive/$name/\${k}$version.pem \$k.pem; done"
+    ssh -p 2222 "${SSH_OPTS[@]}" "root@$ip" "/usr/sbin/nginx -t -q -p $prefix -c $prefix/conf/nginx.conf"
+    ssh -p 2222 "${SSH_OPTS[@]}" "root@$ip" "/usr/sbin/nginx -s reload -p $prefix -c $prefix/conf/nginx.conf"
+    local tries=0
+    until echo | timeout 5 openssl s_client -connect "$ip:8443" -servername "$name" 2>/dev/null |
+      openssl x509 -noout -serial 2>/dev/null | grep -q "$serial"; do
+      ((++tries < 50)) || { echo "$node does not serve $serial" >&2; return 1; }
+      sleep 0.1
+    done
+  done
+}
+
+probe_loop() {
+  local pair ip sni
+  for pair in "${NODE_LIST[@]}"; do
+    ip=${pair#*=}
+    for sni in media.hachyderm.io www.hachyderm.io files.hachyderm.io; do
+      echo | timeout 5 openssl s_client -connect "$ip:8443" -servername "$sni" 2>/dev/null | openssl x509 -noout -serial >/dev/null
+    done
+  done
+}
+
+# ---- ROWS: one line per measurement ------------------------------------------------------------
+echo "measuring with RUNS=$RUNS QUICK=$QUICK on a ${#NODE_LIST[@]}-node lab" >&2
+measure "lego, 1 cert / 2 SANs, intervals tuned to 1 s" lego_issue tuned
+measure "certbot, 1 cert / 2 SANs, propagation wait 1 s" certbot_issue 1
+if [[ $QUICK != 1 ]]; then
+  measure "lego, 1 cert / 2 SANs, defaults" lego_issue default
+  measure "certbot, 1 cert / 2 SANs, defaults (60 s wait)" certbot_issue default
+fi
+measure "shell loop deploy + verify, 1 node" shell_deploy 1
+measure "shell loop deploy + verify, 4 nodes" shell_deploy 4
+measure "shell loop deploy + verify, 20 nodes" shell_deploy 20
+measure "openssl s_client probe loop, 20 nodes x 3 names" probe_loop
+# certfleet rows are added here by the issues that build each capability, e.g.:
+# measure "certfleet renew, 1 cert / 2 SANs (defaults)" java -jar target/certfleet.jar --config "$CERTFLEET_CONFIG" renew --force hachyderm.io
+
+# ---- report --------------------------------------------------------------------------------------
+{
+  cat <<EOF
+# Benchmarks
+
+Measured by \`src/bench/peers.sh\` (RUNS=$RUNS, QUICK=$QUICK) on $(date -u +%Y-%m-%d) in one lab run: Pebble, BIND and
+$NODES_FOR_BENCH OpenSSH + nginx nodes on loopback (docs/lab.md). Medians, with min and max. Rerun: \`src/bench/peers.sh\`
+(\`QUICK=1\` skips the rows that wait 60-70 s with the peers' defaults).
+
+Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB,
+kernel $(uname -r). Peers: lego $(lego --version 2>/dev/null | awk '{print $3}'), certbot $(certbot --version 2>&1 | awk '{print $2}'),
+nginx $(nginx -v 2>&1 | cut -d/ -f2), OpenSSH $(ssh -V 2>&1 | cut -d, -f1), pebble $(dpkg-query -W -f='${Version}' pebble).
+
+| what | runs | median | min | max | command |
+|---|---|---|---|---|---|
+EOF
+  cat "$ROWS_FILE"
+  cat <<'EOF'
+
+Notes:
+- Issuance rows order one certificate for `hachyderm.io` + `www.hachyderm.io` (DNS-01 via RFC2136 + TSIG to the lab
+  BIND, propagation checked by each client its own way). Neither peer follows a CNAME'd `_acme-challenge`.
+- The shell loop is the Hachyderm runbook: per node `scp` of the four files into `archive/` as a new version,
+  `ln -sfn` of the `live/` links, `nginx -t`, `nginx -s reload`, then `openssl s_client` until the new serial is
+  served (reload is asynchronous). Four SSH connections per node, one node after another.
+- certfleet's own rows are added next to these by the issues that build renewal, distribution and probing.
+EOF
+} >"$OUT"
+echo "wrote $OUT" >&2
+cat "$OUT"
