@@ -13,6 +13,7 @@ import org.certfleet.cli.Logging;
 import org.certfleet.cli.RootCommand;
 import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.SecretResolver;
+import org.certfleet.dns.DnsProviders;
 import org.certfleet.time.Sleeper;
 import picocli.CommandLine;
 
@@ -37,8 +38,9 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     SecretResolver secrets = new SecretResolver(env);
-    ConfigLoader loader = new ConfigLoader(Plugins.dnsProviders(Path.of("").toAbsolutePath()), AlertChannels.standard());
-    CliContext ctx = new CliContext(out, err, env, loader, secrets, clock);
+    DnsProviders dnsProviders = Plugins.dnsProviders(Path.of("").toAbsolutePath());
+    ConfigLoader loader = new ConfigLoader(dnsProviders, AlertChannels.standard());
+    CliContext ctx = new CliContext(out, err, env, loader, secrets, clock, sleeper, dnsProviders);
 
     CommandLine cl = new CommandLine(RootCommand.class, new CommandFactory(ctx));
     cl.setOut(out);

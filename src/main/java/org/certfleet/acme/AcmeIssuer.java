@@ -59,7 +59,6 @@ public final class AcmeIssuer {
   private final AcmeConfig config;
   private final AccountRepository accounts;
   private final OrderJournal journal;
-  private final Dns01Solver solver;
   private final SecretResolver secrets;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -71,12 +70,11 @@ public final class AcmeIssuer {
    * @param pollInterval how often to ask the CA when it gives no Retry-After (about a second)
    * @param timeout how long validation, finalization and download may take in all
    */
-  public AcmeIssuer(AcmeConfig config, AccountRepository accounts, OrderJournal journal, Dns01Solver solver,
+  public AcmeIssuer(AcmeConfig config, AccountRepository accounts, OrderJournal journal,
       SecretResolver secrets, Clock clock, Sleeper sleeper, Duration pollInterval, Duration timeout) {
     this.config = Objects.requireNonNull(config, "config");
     this.accounts = Objects.requireNonNull(accounts, "accounts");
     this.journal = Objects.requireNonNull(journal, "journal");
-    this.solver = Objects.requireNonNull(solver, "solver");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
@@ -84,12 +82,15 @@ public final class AcmeIssuer {
     this.timeout = Objects.requireNonNull(timeout, "timeout");
   }
 
-  /** Orders, validates and downloads the certificate described by {@code req}. */
-  public Issued issue(CertRequest req) throws AcmeFailure, InterruptedException {
+  /**
+   * Orders, validates and downloads the certificate described by {@code req}, publishing its DNS-01
+   * records through {@code solver}.
+   */
+  public Issued issue(CertRequest req, Dns01Solver solver) throws AcmeFailure, InterruptedException {
     Session s = session(req);
     Login login = login(s, req);
     Order order = order(s, login, req);
-    authorize(order, req);
+    authorize(order, req, solver);
     KeyPair key = finalizeOrder(order, req);
     return download(order, key, req);
   }
@@ -122,7 +123,8 @@ public final class AcmeIssuer {
     }
   }
 
-  private Login login(Session s, CertRequest req) throws AcmeFailure {
+  // Synchronized: concurrent first orders must not each create an account.
+  private synchronized Login login(Session s, CertRequest req) throws AcmeFailure {
     URI dir = config.directory();
     try {
       Optional<AccountRepository.StoredAccount> stored = accounts.load(dir);
@@ -210,7 +212,7 @@ public final class AcmeIssuer {
 
   // ---- authorizations ---------------------------------------------------------------------
 
-  private void authorize(Order order, CertRequest req) throws AcmeFailure, InterruptedException {
+  private void authorize(Order order, CertRequest req, Dns01Solver solver) throws AcmeFailure, InterruptedException {
     List<Authorization> pending = new ArrayList<>();
     List<Dns01Challenge> challenges = new ArrayList<>();
     List<Dns01Solver.Challenge> records = new ArrayList<>();

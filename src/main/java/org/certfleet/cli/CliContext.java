@@ -12,6 +12,8 @@ import java.util.function.Function;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.SecretResolver;
+import org.certfleet.dns.DnsProviders;
+import org.certfleet.time.Sleeper;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,8 @@ public final class CliContext {
   private final ConfigLoader loader;
   private final SecretResolver secrets;
   private final Clock clock;
+  private final Sleeper sleeper;
+  private final DnsProviders dnsProviders;
   // Built on first use: Jackson's start-up is a large share of a one-shot command's run time.
   private @Nullable ObjectMapper json;
 
@@ -35,13 +39,17 @@ public final class CliContext {
       Function<String, String> env,
       ConfigLoader loader,
       SecretResolver secrets,
-      Clock clock) {
+      Clock clock,
+      Sleeper sleeper,
+      DnsProviders dnsProviders) {
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
     this.env = Objects.requireNonNull(env, "env");
     this.loader = Objects.requireNonNull(loader, "loader");
     this.secrets = Objects.requireNonNull(secrets, "secrets");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.dnsProviders = Objects.requireNonNull(dnsProviders, "dnsProviders");
   }
 
   public RootCommand root() {
@@ -62,6 +70,14 @@ public final class CliContext {
 
   Clock clock() {
     return clock;
+  }
+
+  Sleeper sleeper() {
+    return sleeper;
+  }
+
+  DnsProviders dnsProviders() {
+    return dnsProviders;
   }
 
   boolean json() {

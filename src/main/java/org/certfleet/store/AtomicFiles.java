@@ -22,16 +22,16 @@ import java.util.Set;
  * call survives power loss. Temp files live in the target's own directory (so the rename is atomic
  * and a key never touches another file system) and are named {@code .<name>.tmp-<random>}.
  */
-final class AtomicFiles {
-  static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
-  static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
-  static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+public final class AtomicFiles {
+  public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+  public static final Set<PosixFilePermission> PUBLIC_FILE = PosixFilePermissions.fromString("rw-r--r--");
+  public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicFiles() {}
 
   /** Writes {@code data} to {@code target}, replacing it atomically; the file has {@code perms} from creation. */
-  static void write(Path target, byte[] data, Set<PosixFilePermission> perms) throws IOException {
+  public static void write(Path target, byte[] data, Set<PosixFilePermission> perms) throws IOException {
     Path tmp = tempFor(target);
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
@@ -64,7 +64,7 @@ final class AtomicFiles {
   }
 
   /** Creates {@code dir} and missing parents with mode 0700; an existing one keeps its mode. */
-  static void privateDir(Path dir) throws IOException {
+  public static void privateDir(Path dir) throws IOException {
     if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -122,7 +122,7 @@ class AcmeIssuerIT {
 
   AcmeIssuer issuer() {
     AcmeConfig config = new AcmeConfig(pebble.directory(), "ops@hachyderm.io", true, KeyType.EC_P256, null, null, pebble.tlsCa());
-    return new AcmeIssuer(config, accounts, journal, solver, new SecretResolver(n -> null), Clock.systemUTC(),
+    return new AcmeIssuer(config, accounts, journal, new SecretResolver(n -> null), Clock.systemUTC(),
         d -> Thread.sleep(d.toMillis()), Duration.ofSeconds(1), Duration.ofSeconds(60));
   }
 
@@ -132,7 +132,7 @@ class AcmeIssuerIT {
 
   @Test
   void issuesOneCertificateForAllNamesIncludingAWildcardSharingItsRecordName() throws Exception {
-    Issued issued = issuer().issue(request("hachyderm.io", KeyType.EC_P256, "hachyderm.io", "*.hachyderm.io", "www.hachyderm.io"));
+    Issued issued = issuer().issue(request("hachyderm.io", KeyType.EC_P256, "hachyderm.io", "*.hachyderm.io", "www.hachyderm.io"), solver);
 
     X509Certificate leaf = issued.leaf();
     Collection<List<?>> sans = leaf.getSubjectAlternativeNames();
@@ -149,8 +149,8 @@ class AcmeIssuerIT {
   @Test
   void rsaKeysAndASecondCertificateReuseTheAccount() throws Exception {
     AcmeIssuer issuer = issuer();
-    issuer.issue(request("a.hachyderm.io", KeyType.EC_P384, "a.hachyderm.io"));
-    Issued rsa = issuer.issue(request("files.hachyderm.io", KeyType.RSA_2048, "files.hachyderm.io"));
+    issuer.issue(request("a.hachyderm.io", KeyType.EC_P384, "a.hachyderm.io"), solver);
+    Issued rsa = issuer.issue(request("files.hachyderm.io", KeyType.RSA_2048, "files.hachyderm.io"), solver);
 
     assertThat(rsa.leaf().getPublicKey().getAlgorithm()).isEqualTo("RSA");
     assertThat(accounts.saved).hasSize(1);
@@ -161,7 +161,7 @@ class AcmeIssuerIT {
     CertRequest req = new CertRequest(new CertName("media.hachyderm.io"), List.of(DnsName.parse("media.hachyderm.io")),
         KeyType.EC_P256, "shortlived", null, null, null);
 
-    AcmeFailure f = catchThrowableOfType(AcmeFailure.class, () -> issuer().issue(req));
+    AcmeFailure f = catchThrowableOfType(AcmeFailure.class, () -> issuer().issue(req, solver));
 
     assertThat(f).hasMessage("media.hachyderm.io: order: profile \"shortlived\" is configured, but the CA offers no profiles");
     assertThat(solver.log).isEmpty();
@@ -172,14 +172,14 @@ class AcmeIssuerIT {
     solver.failPublish = true;
     CertRequest req = request("media.hachyderm.io", KeyType.EC_P256, "media.hachyderm.io");
 
-    AcmeFailure f = catchThrowableOfType(AcmeFailure.class, () -> issuer().issue(req));
+    AcmeFailure f = catchThrowableOfType(AcmeFailure.class, () -> issuer().issue(req, solver));
 
     assertThat(f).hasMessage("media.hachyderm.io: dns-01 publish: TXT _acme-challenge.media.hachyderm.io. not visible on ns1 after 1s");
     assertThat(solver.log).containsExactly("present _acme-challenge.media.hachyderm.io.", "cleanup _acme-challenge.media.hachyderm.io.");
     var firstOrder = journal.orders.get(req.name()).location();
 
     solver.failPublish = false;
-    Issued issued = issuer().issue(req);
+    Issued issued = issuer().issue(req, solver);
 
     assertThat(issued.orderLocation()).as("resumed, not ordered again").isEqualTo(firstOrder);
   }
