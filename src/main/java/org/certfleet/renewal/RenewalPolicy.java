@@ -11,8 +11,8 @@ import org.certfleet.store.Lineage;
 import org.certfleet.store.LineageMetadata;
 
 /**
- * Decides whether a certificate is due. In order: never issued, or its names changed, means now; a
- * failure back-off holds until it expires (unless forced); the CA's ARI window, when known, starts it;
+ * Decides whether a certificate is due. In order: a failure back-off holds until it expires (unless
+ * forced); never issued, or its names changed, means now; the CA's ARI window, when known, starts it;
  * else {@code renew-before} from config; else when a third of the lifetime remains (half for lifetimes
  * of ten days or less, so six-day certificates keep a margin).
  */
@@ -25,6 +25,11 @@ public final class RenewalPolicy {
   public record Decision(boolean due, String reason, Optional<Instant> nextCheck) {}
 
   public Decision decide(CertSpec spec, Optional<Lineage> lineage, LineageMetadata meta, Instant now, boolean force) {
+    // Back-off comes first: a certificate that keeps failing must not hit the CA on every run, issued or not.
+    if (!force && meta.nextAttemptNotBefore() != null && now.isBefore(meta.nextAttemptNotBefore())) {
+      return new Decision(false, "backing off after " + consecutiveFailures(meta) + " failure(s) until "
+          + meta.nextAttemptNotBefore(), Optional.of(meta.nextAttemptNotBefore()));
+    }
     if (lineage.isEmpty()) {
       return new Decision(true, "not issued yet", Optional.empty());
     }
@@ -36,10 +41,6 @@ public final class RenewalPolicy {
     }
     if (force) {
       return new Decision(true, "forced", Optional.empty());
-    }
-    if (meta.nextAttemptNotBefore() != null && now.isBefore(meta.nextAttemptNotBefore())) {
-      return new Decision(false, "backing off after " + consecutiveFailures(meta) + " failure(s) until "
-          + meta.nextAttemptNotBefore(), Optional.of(meta.nextAttemptNotBefore()));
     }
     Instant notAfter = l.facts().notAfter();
     if (!now.isBefore(notAfter)) {
