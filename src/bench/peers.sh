@@ -121,6 +121,28 @@ shell_deploy() { # node count
   done
 }
 
+# certfleet with its default propagation settings (the lab config's faster ones removed), fresh state per run.
+certfleet_renew() { # certificate count: 1 = hachyderm.io + www; N > 1 = N single-name certificates
+  local n=$1
+  sed -e "s|dir: $CERTFLEET_LAB_DIR/certfleet-state|dir: $RUN_DIR/state|" -e '/^    timeout: 30s$/d' -e '/^    interval: 1s$/d' \
+    "$CERTFLEET_CONFIG" >"$RUN_DIR/certs.yaml"
+  if ((n > 1)); then
+    python3 - "$RUN_DIR/certs.yaml" "$n" <<'PY'
+import sys
+path, n = sys.argv[1], int(sys.argv[2])
+text = open(path).read()
+extra = "".join("  - name: bench-%02d.hachyderm.io\n    domains: [bench-%02d.hachyderm.io]\n    deploy-to: []\n" % (i, i)
+                for i in range(1, n + 1))
+open(path, "w").write(text.replace("certificates:\n", "certificates:\n" + extra, 1))
+PY
+    local names=()
+    for ((i = 1; i <= n; i++)); do names+=("$(printf 'bench-%02d.hachyderm.io' "$i")"); done
+    java -jar target/certfleet.jar --config "$RUN_DIR/certs.yaml" renew "${names[@]}"
+  else
+    java -jar target/certfleet.jar --config "$RUN_DIR/certs.yaml" renew hachyderm.io
+  fi
+}
+
 probe_loop() {
   local pair ip sni
   for pair in "${NODE_LIST[@]}"; do
@@ -143,8 +165,9 @@ measure "shell loop deploy + verify, 1 node" shell_deploy 1
 measure "shell loop deploy + verify, 4 nodes" shell_deploy 4
 measure "shell loop deploy + verify, 20 nodes" shell_deploy 20
 measure "openssl s_client probe loop, 20 nodes x 3 names" probe_loop
-# certfleet rows are added here by the issues that build each capability, e.g.:
-# measure "certfleet renew, 1 cert / 2 SANs (defaults)" java -jar target/certfleet.jar --config "$CERTFLEET_CONFIG" renew --force hachyderm.io
+# certfleet's rows: one line each, added by the issues that build each capability.
+measure "certfleet renew, 1 cert / 2 SANs, defaults (incl. JVM start)" certfleet_renew 1
+measure "certfleet renew, 25 certs in one run, defaults" certfleet_renew 25
 
 # ---- report --------------------------------------------------------------------------------------
 {
@@ -165,13 +188,37 @@ EOF
   cat "$ROWS_FILE"
   cat <<'EOF'
 
+The rows' commands are functions in `src/bench/peers.sh`; what they run, exactly:
+
+- `lego_issue tuned|default`: `lego --accept-tos --email ops@hachyderm.io --server https://127.0.0.1:14000/dir --dns rfc2136
+  --dns.resolvers 127.0.0.53:53 --dns.disable-cp --path DIR -d hachyderm.io -d www.hachyderm.io run` with
+  `LEGO_CA_CERTIFICATES` (lab CA), `RFC2136_NAMESERVER=127.0.0.53`, `RFC2136_TSIG_KEY/SECRET`,
+  `RFC2136_TSIG_ALGORITHM=hmac-sha256.`, and for `tuned` `RFC2136_POLLING_INTERVAL=1 RFC2136_PROPAGATION_TIMEOUT=60
+  RFC2136_SEQUENCE_INTERVAL=1`.
+- `certbot_issue 1|default`: `certbot certonly --non-interactive --agree-tos --register-unsafely-without-email --server
+  https://127.0.0.1:14000/dir --config-dir/--work-dir/--logs-dir DIR --dns-rfc2136 --dns-rfc2136-credentials INI
+  [--dns-rfc2136-propagation-seconds 1] -d hachyderm.io -d www.hachyderm.io` with `REQUESTS_CA_BUNDLE` = lab CA; the
+  INI names server 127.0.0.53, the TSIG key and `HMAC-SHA256`.
+- `shell_deploy N`: per node, one after another: `scp -P 2222 {cert,chain,fullchain,privkey}V.pem
+  root@NODE:BASE/archive/hachyderm.io/`; `ssh … 'cd BASE/live/hachyderm.io && ln -sfn ../../archive/…/${k}V.pem $k.pem'`
+  for the four files; `ssh … nginx -t -q -p P -c P/conf/nginx.conf`; `ssh … nginx -s reload -p P -c …`; then
+  `openssl s_client -connect NODE:8443 -servername hachyderm.io | openssl x509 -noout -serial` until the new
+  serial is served (every 100 ms, at most 5 s).
+- `probe_loop`: `openssl s_client -connect NODE:8443 -servername NAME | openssl x509 -noout -serial` for each of the
+  20 nodes and 3 names, one after another.
+- `certfleet_renew 1|25`: `java -jar target/certfleet.jar --config CFG renew hachyderm.io` (or the 25 names) with the
+  lab config minus its faster propagation settings (so certfleet's defaults: poll every 2 s, 120 s timeout) and a
+  fresh state directory per run (new account, new orders).
+
 Notes:
 - Issuance rows order one certificate for `hachyderm.io` + `www.hachyderm.io` (DNS-01 via RFC2136 + TSIG to the lab
   BIND, propagation checked by each client its own way). Neither peer follows a CNAME'd `_acme-challenge`.
 - The shell loop is the Hachyderm runbook: per node `scp` of the four files into `archive/` as a new version,
   `ln -sfn` of the `live/` links, `nginx -t`, `nginx -s reload`, then `openssl s_client` until the new serial is
   served (reload is asynchronous). Four SSH connections per node, one node after another.
-- certfleet's own rows are added next to these by the issues that build renewal, distribution and probing.
+- certfleet's renew rows include the JVM's start-up (about 1 s here); certfleet checks the TXT records on both
+  authoritative nameservers directly and polls the CA about once a second. Distribution and probing rows come
+  with the issues that build them.
 EOF
 } >"$OUT"
 echo "wrote $OUT" >&2

@@ -3,8 +3,6 @@ package org.certfleet.alert;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.PluginCatalog;
 
@@ -13,15 +11,11 @@ import org.certfleet.config.PluginCatalog;
  * takes. Config validation reads this catalog; the senders that use the options are added to the
  * same registry as each channel is built.
  */
-public final class AlertChannels implements PluginCatalog {
-  private final Map<String, List<OptionSpec>> types;
-
-  private AlertChannels(Map<String, List<OptionSpec>> types) {
-    this.types = Map.copyOf(types);
-  }
+public final class AlertChannels {
+  private AlertChannels() {}
 
   /** The channel types certfleet supports. */
-  public static AlertChannels standard() {
+  public static PluginCatalog standard() {
     Map<String, List<OptionSpec>> t = new LinkedHashMap<>();
     t.put("discord", List.of(
         OptionSpec.requiredSecret("webhook-url", "the channel's webhook URL (Server Settings → Integrations → Webhooks)"),
@@ -38,21 +32,6 @@ public final class AlertChannels implements PluginCatalog {
         OptionSpec.required("recipients", "comma-separated accounts that get the direct message, e.g. @admin@hachyderm.io")));
     t.put("webhook", List.of(
         OptionSpec.requiredSecret("url", "URL that receives Alertmanager-shaped JSON posts")));
-    return new AlertChannels(t);
-  }
-
-  @Override
-  public String family() {
-    return "alert channel";
-  }
-
-  @Override
-  public Set<String> types() {
-    return types.keySet();
-  }
-
-  @Override
-  public Optional<List<OptionSpec>> options(String type) {
-    return Optional.ofNullable(types.get(type));
+    return PluginCatalog.of("alert channel", t);
   }
 }

@@ -277,11 +277,8 @@ public final class ConfigLoader {
             name = new CertName(first.value());
           }
         }
-        if (name != null && seen.containsKey(name.value())) {
-          r.error(nameNode == null ? c.node() : nameNode, path + ".name", "duplicate certificate name \"" + name + "\" (first defined on line "
-              + seen.get(name.value()).getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + ")");
-        } else if (name != null) {
-          seen.put(name.value(), nameNode == null ? c.node() : nameNode);
+        if (name != null && !unique(seen, "certificate", name.value(), nameNode == null ? c.node() : nameNode, path + ".name")) {
+          name = null;
         }
         KeyType keyType = keyType(c.get("key-type"), path + ".key-type", null);
         String profile = r.parsed(c.get("profile"), path + ".profile", ConfigLoader::profile);
@@ -426,12 +423,8 @@ public final class ConfigLoader {
         }
         Node nameNode = m.require("name", "a node name");
         String name = r.parsed(nameNode, path + ".name", ConfigLoader::name);
-        if (name != null && names.containsKey(name)) {
-          r.error(nameNode, path + ".name", "duplicate node name \"" + name + "\" (first defined on line "
-              + names.get(name).getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + ")");
+        if (name != null && !unique(names, "node", name, nameNode, path + ".name")) {
           name = null;
-        } else if (name != null) {
-          names.put(name, nameNode);
         }
         String address = r.parsed(m.require("address", "an IP address or host name"), path + ".address", ConfigLoader::address);
         Map<String, Object> own = nodeSettings(m, path);
@@ -501,15 +494,11 @@ public final class ConfigLoader {
         }
         Node nameNode = m.require("name", "a group name");
         String name = r.parsed(nameNode, path + ".name", ConfigLoader::name);
-        if (name != null && seen.containsKey(name)) {
-          r.error(nameNode, path + ".name", "duplicate group name \"" + name + "\" (first defined on line "
-              + seen.get(name).getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + ")");
-          name = null;
-        } else if (name != null && nodes.contains(name)) {
+        if (name != null && nodes.contains(name)) {
           r.error(nameNode, path + ".name", "\"" + name + "\" is also a node name; deploy-to could not tell them apart");
           name = null;
-        } else if (name != null) {
-          seen.put(name, nameNode);
+        } else if (name != null && !unique(seen, "group", name, nameNode, path + ".name")) {
+          name = null;
         }
         List<String> members = new ArrayList<>();
         List<Node> memberNodes = r.sequence(m.require("nodes", "a list of node names"), path + ".nodes");
@@ -588,12 +577,9 @@ public final class ConfigLoader {
         }
         Node nameNode = m.require("name", "a name to refer to this " + catalog.family());
         String name = r.parsed(nameNode, p + ".name", ConfigLoader::name);
-        if (name != null && seen.containsKey(name)) {
-          r.error(nameNode, p + ".name", "duplicate " + catalog.family() + " name \"" + name + "\" (first defined on line "
-              + seen.get(name).getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + ")");
+        if (name != null && !unique(seen, catalog.family(), name, nameNode, p + ".name")) {
           name = null;
         } else if (name != null) {
-          seen.put(name, nameNode);
           declaredPlugins.add(catalog.family() + "/" + name);
         }
         Node typeNode = m.require("type", "one of " + String.join(", ", catalog.types()));
@@ -724,6 +710,17 @@ public final class ConfigLoader {
     String cron(@Nullable Node node, String path, String fallback) {
       String c = r.parsed(node, path, ConfigLoader::cron);
       return c == null ? fallback : c;
+    }
+
+    /** Records {@code name} as defined at {@code at}; a second definition is reported and returns false. */
+    private boolean unique(Map<String, Node> seen, String what, String name, Node at, String path) {
+      Node first = seen.putIfAbsent(name, at);
+      if (first == null) {
+        return true;
+      }
+      r.error(at, path, "duplicate " + what + " name \"" + name + "\" (first defined on line "
+          + first.getStartMark().map(mk -> mk.getLine() + 1).orElse(0) + ")");
+      return false;
     }
 
     private String undefined(String what, String name, List<String> known) {

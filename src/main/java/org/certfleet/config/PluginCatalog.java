@@ -1,6 +1,8 @@
 package org.certfleet.config;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,4 +23,25 @@ public interface PluginCatalog {
 
   /** The options of {@code type}, or empty when the type is unknown. */
   Optional<List<OptionSpec>> options(String type);
+
+  /** A fixed catalog; {@code types} keeps its iteration order. */
+  static PluginCatalog of(String family, Map<String, List<OptionSpec>> types) {
+    Map<String, List<OptionSpec>> copy = new LinkedHashMap<>(types);
+    return new PluginCatalog() {
+      @Override
+      public String family() {
+        return family;
+      }
+
+      @Override
+      public Set<String> types() {
+        return copy.keySet();
+      }
+
+      @Override
+      public Optional<List<OptionSpec>> options(String type) {
+        return Optional.ofNullable(copy.get(type));
+      }
+    };
+  }
 }

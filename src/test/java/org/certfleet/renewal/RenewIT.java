@@ -16,19 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LabExtension.class)
 class RenewIT {
 
-  /** The lab's config with its own state directory and, optionally, another TSIG secret file. */
-  static Path config(Lab lab, Path dir, String secretFile) throws Exception {
-    String yaml = Files.readString(lab.config())
-        .replace("dir: " + lab.dir() + "/certfleet-state", "dir: " + dir.resolve("state"))
-        .replace("${file:" + lab.tsigSecretFile() + "}", "${file:" + secretFile + "}");
-    Path file = dir.resolve("certs.yaml");
-    Files.writeString(file, yaml);
-    return file;
-  }
-
   @Test
   void renewsEveryCertificateIncludingTheCnameDelegatedOneThenSkipsThemUntilForced(Lab lab, @TempDir Path dir) throws Exception {
-    Path cfg = config(lab, dir, lab.tsigSecretFile().toString());
+    Path cfg = lab.configCopy(dir, lab.tsigSecretFile());
 
     CliRun first = CliRun.of("--config", cfg.toString(), "renew");
 
@@ -50,7 +40,7 @@ class RenewIT {
   void aWrongTsigKeyFailsWithStepAndDomainBacksOffAndLeavesNothingBehind(Lab lab, @TempDir Path dir) throws Exception {
     Path wrong = dir.resolve("wrong.secret");
     Files.writeString(wrong, "d3Jvbmd3cm9uZ3dyb25nd3Jvbmd3cm9uZ3dyb25nMDE=");
-    Path cfg = config(lab, dir, wrong.toString());
+    Path cfg = lab.configCopy(dir, wrong);
 
     CliRun run = CliRun.of("--config", cfg.toString(), "renew", "files.hachyderm.io");
 
@@ -70,7 +60,7 @@ class RenewIT {
 
   @Test
   void dryRunContactsNothingAndWritesNothing(Lab lab, @TempDir Path dir) throws Exception {
-    Path cfg = config(lab, dir, lab.tsigSecretFile().toString());
+    Path cfg = lab.configCopy(dir, lab.tsigSecretFile());
 
     CliRun run = CliRun.of("--config", cfg.toString(), "renew", "--dry-run");
 

@@ -2,8 +2,6 @@ package org.certfleet.testing;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.PluginCatalog;
 
@@ -27,21 +25,6 @@ public final class TestCatalogs {
   }
 
   private static PluginCatalog of(String family, Map<String, List<OptionSpec>> types) {
-    return new PluginCatalog() {
-      @Override
-      public String family() {
-        return family;
-      }
-
-      @Override
-      public Set<String> types() {
-        return types.keySet();
-      }
-
-      @Override
-      public Optional<List<OptionSpec>> options(String type) {
-        return Optional.ofNullable(types.get(type));
-      }
-    };
+    return PluginCatalog.of(family, new java.util.TreeMap<>(types));
   }
 }

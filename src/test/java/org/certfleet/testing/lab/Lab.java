@@ -37,6 +37,19 @@ public record Lab(Path dir, URI pebbleDirectory, Path pebbleCa, Path pebbleIssue
     return List.copyOf(JSON.readTree(r.body()).findParents("method"));
   }
 
+  /**
+   * The lab's certs.yaml copied into {@code dir}, with its state directory under {@code dir} and the TSIG
+   * secret read from {@code tsigSecret} (pass {@link #tsigSecretFile()} for the right one).
+   */
+  public Path configCopy(Path dir, Path tsigSecret) throws IOException {
+    String yaml = java.nio.file.Files.readString(config)
+        .replace("dir: " + this.dir + "/certfleet-state", "dir: " + dir.resolve("state"))
+        .replace("${file:" + tsigSecretFile + "}", "${file:" + tsigSecret + "}");
+    Path file = dir.resolve("certs.yaml");
+    java.nio.file.Files.writeString(file, yaml);
+    return file;
+  }
+
   public void clearWebhookRequests() throws IOException, InterruptedException {
     HTTP.send(HttpRequest.newBuilder(webhookBase.resolve("/requests")).timeout(Duration.ofSeconds(5)).DELETE().build(),
         HttpResponse.BodyHandlers.discarding());

@@ -1,0 +1,75 @@
+package org.certfleet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.certfleet.testing.lab.Lab;
+import org.certfleet.testing.lab.LabExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shaded jar as an operator runs it: {@code java -jar target/certfleet.jar …}. */
+@ExtendWith(LabExtension.class)
+class JarIT {
+  static final Path JAR = Path.of(System.getProperty("certfleet.jar", "target/certfleet.jar"));
+
+  record Result(int code, String out, String err) {}
+
+  static Result run(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        JAR.toString()));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theJarRunsAndReportsItsVersion() throws Exception {
+    Result r = run("--version");
+
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).startsWith("certfleet ");
+  }
+
+  @Test
+  void logsAreJsonLinesOnStderrWithLogFormatJsonAndResultsStayOnStdout(Lab lab, @TempDir Path dir) throws Exception {
+    Path cfg = lab.configCopy(dir, lab.tsigSecretFile());
+
+    Result r = run("--config", cfg.toString(), "--log-format", "json", "renew", "media.hachyderm.io");
+
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("media.hachyderm.io       RENEWED  version 1").doesNotContain("\"level\"");
+    List<String> lines = r.err().lines().filter(l -> !l.isBlank()).toList();
+    assertThat(lines).isNotEmpty();
+    ObjectMapper json = new ObjectMapper();
+    for (String line : lines) {
+      JsonNode n = json.readTree(line);
+      assertThat(n.has("level") && n.has("loggerName")).as(line).isTrue();
+    }
+    assertThat(r.err()).contains("renewing: not issued yet");
+    assertThat(r.err()).doesNotContain(Files.readString(lab.tsigSecretFile()).strip());
+  }
+
+  @Test
+  void aBadConfigIsOneLinePerErrorAndExitTwo(@TempDir Path dir) throws Exception {
+    Path cfg = dir.resolve("certs.yaml");
+    Files.writeString(cfg, "acme: {directory: pebble}\n");
+
+    Result r = run("--config", cfg.toString(), "check");
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err().lines()).allMatch(l -> l.startsWith(cfg + ":")).hasSizeGreaterThan(2);
+  }
+}
