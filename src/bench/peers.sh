@@ -179,7 +179,7 @@ $NODES_FOR_BENCH OpenSSH + nginx nodes on loopback (docs/lab.md). Medians, with 
 (\`QUICK=1\` skips the rows that wait 60-70 s with the peers' defaults).
 
 Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/{print $2}') GiB,
-kernel $(uname -r). Peers: lego $(lego --version 2>/dev/null | awk '{print $3}'), certbot $(certbot --version 2>&1 | awk '{print $2}'),
+kernel $(uname -r). Peers: lego $(dpkg-query -W -f='${Version}' lego), certbot $(certbot --version 2>&1 | awk '{print $2}'),
 nginx $(nginx -v 2>&1 | cut -d/ -f2), OpenSSH $(ssh -V 2>&1 | cut -d, -f1), pebble $(dpkg-query -W -f='${Version}' pebble).
 
 | what | runs | median | min | max | command |
