@@ -65,16 +65,18 @@ spawn() { # name logfile cmd...
   local name=$1 logfile=$2
   shift 2
   setsid "$@" >>"$logfile" 2>&1 </dev/null &
-  echo "$name $!" >>"$LAB_DIR/pids"
+  LAST_PID=$!
+  echo "$name $LAST_PID" >>"$LAB_DIR/pids"
 }
 
-wait_tcp() { # host port what
-  local host=$1 port=$2 what=$3 i
-  for ((i = 0; i < 100; i++)); do
+wait_tcp() { # host port what [pid]: a dead process fails at once instead of after the timeout
+  local host=$1 port=$2 what=$3 pid=${4:-} i
+  for ((i = 0; i < 300; i++)); do
     if (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null; then return 0; fi
+    if [[ -n $pid ]] && ! kill -0 "$pid" 2>/dev/null; then die "$what (pid $pid) exited before listening on $host:$port"; fi
     sleep 0.1
   done
-  die "$what did not listen on $host:$port within 10 s (logs in $LAB_DIR)"
+  die "$what did not listen on $host:$port within 30 s"
 }
 
 running() {
@@ -208,8 +210,8 @@ zone "$DELEGATION_ZONE" { type primary; file "$d/zones/$DELEGATION_ZONE.db"; upd
 EOF
   named-checkconf "$d/named.conf" || die "named.conf does not check"
   spawn named "$d/named.out" /usr/sbin/named -f -c "$d/named.conf"
-  wait_tcp "${DNS_IPS[0]}" 53 BIND
-  wait_tcp "${DNS_IPS[1]}" 53 BIND
+  wait_tcp "${DNS_IPS[0]}" 53 BIND "$LAST_PID"
+  wait_tcp "${DNS_IPS[1]}" 53 BIND "$LAST_PID"
 }
 
 # ---- ACME ---------------------------------------------------------------------------------------
@@ -222,7 +224,7 @@ start_pebble() {
 EOF
   spawn pebble "$d/pebble.log" env PEBBLE_VA_NOSLEEP=1 PEBBLE_AUTHZREUSE=0 \
     PEBBLE_WFE_NONCEREJECT="${LAB_NONCE_REJECT:-0}" /usr/bin/pebble -config "$d/pebble.json" -dnsserver "${DNS_IPS[0]}:53"
-  wait_tcp 127.0.0.1 14000 Pebble
+  wait_tcp 127.0.0.1 14000 Pebble "$LAST_PID"
   local i
   for ((i = 0; i < 50; i++)); do
     curl -sf --cacert "$d/ca.pem" https://127.0.0.1:14000/dir >/dev/null && break
@@ -299,7 +301,7 @@ start_webhook() {
   chmod 600 "$LAB_DIR/webhook/discord.url"
   spawn webhook "$LAB_DIR/webhook/receiver.log" "$PYTHON" "$HERE/webhook_receiver.py" 127.0.0.1 "$WEBHOOK_PORT" \
     "$LAB_DIR/webhook/requests.jsonl"
-  wait_tcp 127.0.0.1 "$WEBHOOK_PORT" "webhook receiver"
+  wait_tcp 127.0.0.1 "$WEBHOOK_PORT" "webhook receiver" "$LAST_PID"
 }
 
 # ---- generated descriptions ---------------------------------------------------------------------
@@ -469,7 +471,7 @@ show_logs() {
   local f
   find "$LAB_DIR" \( -name '*.log' -o -name '*.out' \) -size +0 2>/dev/null | while read -r f; do
     echo "--- $f" >&2
-    tail -5 "$f" >&2
+    tail -3 "$f" >&2
   done
 }
 
