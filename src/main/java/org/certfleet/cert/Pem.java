@@ -19,8 +19,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
- * PEM encoding of certificates and private keys. Reads PKCS#8 ({@code BEGIN PRIVATE KEY}, what
- * certbot and openssl write) and the traditional {@code BEGIN EC/RSA PRIVATE KEY}; writes PKCS#8.
+ * PEM encoding of certificates and private keys. Reads PKCS#8 (what
+ * certbot and openssl write) and the traditional SEC1 (EC) and PKCS#1 (RSA) forms; writes PKCS#8.
  * Keys are converted with the JDK's own key factories, so no security provider needs registering.
  */
 public final class Pem {
