@@ -31,6 +31,7 @@ class ArchitectureTest {
       "dns", Set.of("config", "cert", "time"),
       "alert", Set.of("config", "cert", "time"),
       "acme", Set.of("config", "cert", "time"),
+      "probe", Set.of("cert", "time"),
       "renewal", Set.of("acme", "dns", "store", "config", "cert", "time"),
       "cli", Set.of("*"));
 
