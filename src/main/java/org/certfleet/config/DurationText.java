@@ -7,12 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as written in certs.yaml: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 24h}, {@code 14d}, or ISO-8601 {@code PT2M}. */
-final class DurationText {
+public final class DurationText {
   private static final Pattern SHORT = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
   private DurationText() {}
 
-  static Optional<Duration> parse(String text) {
+  public static Optional<Duration> parse(String text) {
     Matcher m = SHORT.matcher(text.strip());
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
@@ -33,7 +33,7 @@ final class DurationText {
   }
 
   /** The shortest exact form, e.g. {@code 14d}, {@code 90s}. */
-  static String format(Duration d) {
+  public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms % 86_400_000 == 0) {
       return ms / 86_400_000 + "d";

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.certfleet.config.DurationText;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.Secret;
 import org.certfleet.config.SecretRef;
@@ -20,7 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ProviderOptions {
   private static final Pattern HOST_PORT = Pattern.compile("(\\d{1,3}(?:\\.\\d{1,3}){3})(?::(\\d{1,5}))?");
-  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
   private final String prefix;
   private final Map<String, String> values;
@@ -76,19 +76,11 @@ public final class ProviderOptions {
     return new InetSocketAddress(m.group(1), port);
   }
 
+  /** A duration written as in certs.yaml ({@code 500ms}, {@code 10s}, {@code 2m} …), above zero. */
   public Duration duration(String name) {
     String v = require(name);
-    Matcher m = DURATION.matcher(v);
-    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-      throw invalid(name, "\"" + v + "\" is not a duration above zero (expected e.g. 500ms, 10s, 2m)");
-    }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      default -> Duration.ofHours(n);
-    };
+    return DurationText.parse(v).filter(d -> !d.isNegative() && !d.isZero())
+        .orElseThrow(() -> invalid(name, "\"" + v + "\" is not a duration above zero (expected e.g. 500ms, 10s, 2m)"));
   }
 
   public int integer(String name, int min, int max) {

@@ -79,8 +79,9 @@ public final class RenewalService {
   /** Renews every due certificate among {@code certs}; needs the state lock. */
   public List<Outcome> renew(StoreLock lock, List<CertSpec> certs, boolean force) throws IOException, InterruptedException {
     FileCertificateStore store = FileCertificateStore.writable(lock);
-    AcmeIssuer issuer = new AcmeIssuer(config.acme(), new StateAccountRepository(config.stateDir()),
-        new StateOrderJournal(config.stateDir()), secrets, clock, sleeper, Duration.ofSeconds(1), Duration.ofMinutes(5));
+    StateOrderJournal journal = new StateOrderJournal(config.stateDir());
+    AcmeIssuer issuer = new AcmeIssuer(config.acme(), new StateAccountRepository(config.stateDir()), journal, secrets,
+        clock, sleeper, Duration.ofSeconds(1), Duration.ofMinutes(5));
     DnsConfig.Propagation prop = config.dns().propagation();
     List<InetSocketAddress> resolvers = prop.resolvers().stream().map(r -> {
       int colon = r.lastIndexOf(':');
@@ -105,7 +106,7 @@ public final class RenewalService {
           continue;
         }
         log.info("{}: renewing: {}", c.name(), d.reason());
-        running.add(pool.submit(() -> renewOne(c, lineage, store, issuer, publisher, instances)));
+        running.add(pool.submit(() -> renewOne(c, lineage, store, issuer, journal, publisher, instances)));
       }
       for (Future<Outcome> f : running) {
         try {
@@ -121,7 +122,7 @@ public final class RenewalService {
   }
 
   private Outcome renewOne(CertSpec c, Optional<Lineage> lineage, FileCertificateStore store, AcmeIssuer issuer,
-      ChallengePublisher publisher, Map<String, DnsProvider> instances) throws IOException {
+      StateOrderJournal journal, ChallengePublisher publisher, Map<String, DnsProvider> instances) throws IOException {
     Instant start = clock.instant();
     String step = "dns provider";
     try {
@@ -130,20 +131,17 @@ public final class RenewalService {
         PluginSpec spec = config.dns().provider(d.dnsProvider()).orElseThrow();
         byDomain.put(d.name().base().value(), instances.computeIfAbsent(spec.name(), n -> providers.create(spec, secrets)));
       }
-      KeyPair reuse = null;
-      if (c.reuseKey() && lineage.isPresent()) {
-        CertificateBundle current = store.load(c.name(), lineage.get().version());
-        reuse = new KeyPair(current.leaf().getPublicKey(), current.privateKey());
-      }
+      CertificateBundle current = lineage.isPresent() ? store.load(c.name(), lineage.get().version()) : null;
+      KeyPair reuse = c.reuseKey() && current != null ? new KeyPair(current.leaf().getPublicKey(), current.privateKey()) : null;
       CertRequest req = new CertRequest(c.name(), c.names(), c.keyType(), c.profile() != null ? c.profile() : config.acme().profile(),
-          lineage.isPresent() ? store.load(c.name(), lineage.get().version()).leaf() : null, reuse, c.preferredChain());
+          current == null ? null : current.leaf(), reuse, c.preferredChain());
       step = "acme";
       Issued issued = issuer.issue(req, new DnsSolver(publisher, byDomain));
       step = "store";
       List<java.security.cert.X509Certificate> chain = issued.chain();
       Lineage saved = store.save(c.name(), new CertificateBundle(chain.get(0), chain.subList(1, chain.size()),
           issued.keyPair().getPrivate()));
-      new StateOrderJournal(config.stateDir()).clear(c.name());
+      journal.clear(c.name());
       store.writeMetadata(store.metadata(c.name())
           .withAttempt(new LineageMetadata.RenewalAttempt(clock.instant(), true, null, null))
           .withNextAttemptNotBefore(null));
