@@ -28,7 +28,7 @@ class RenewalPolicyTest {
   }
 
   static Optional<Lineage> lineage(Duration lifetime, String... sans) {
-    CertFacts facts = new CertFacts("CN=x", "CN=ca", "1", List.of(sans), ISSUED, ISSUED.plus(lifetime), "00", "EC P-256");
+    CertFacts facts = new CertFacts("CN=x", "CN=ca", "1", List.of(sans), ISSUED, ISSUED.plus(lifetime), "00", "EC P-256", null);
     return Optional.of(new Lineage(new CertName(sans[0]), 1, List.of(1), facts, Path.of("/x")));
   }
 
