@@ -1,15 +1,20 @@
 package org.certfleet.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,23 +24,39 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Adopts certbot lineages ({@code <certbot>/archive/<name>/*N.pem} plus {@code live/<name>/} links)
- * into the store, keeping every version and its number, and the same current version.
+ * into the store, keeping every version with its number, byte for byte, and the same live version.
  *
- * <p>Per lineage it is all or nothing: every version's key must parse and match its certificate, the
- * versions are copied into a temporary directory inside {@code archive/} and renamed into place in
- * one step, and only then are the links created. A lineage the store already has is refused, never
- * overwritten; other lineages carry on.
+ * <p>Per lineage it is all or nothing. Every version is read and checked first (all four files
+ * present, key matching the leaf, {@code cert}+{@code chain} equal to {@code fullchain}), and
+ * certbot's four live links must agree on one version; a lineage failing any check is refused before
+ * anything is written. The archive and live directories are then built under dot-named staging
+ * directories and renamed into place, with a marker that stays until the end so that an interrupted
+ * import is removed whole by the next {@link FileCertificateStore#writable}. A lineage the store
+ * already has is refused, never merged or overwritten; other lineages carry on. The certbot
+ * directory is only read.
  */
 public final class CertbotImporter {
-  private static final Pattern CERT = Pattern.compile("cert(\\d+)\\.pem");
+  private static final Pattern VERSIONED = Pattern.compile("([a-z]+)(\\d+)\\.pem");
 
   private final StoreLock lock;
+  private final Checkpoint checkpoint;
 
   public CertbotImporter(StoreLock lock) {
-    this.lock = Objects.requireNonNull(lock, "lock");
+    this(lock, Checkpoint.NONE);
   }
 
-  /** What happened to one lineage. {@code error} is null when it was imported. */
+  CertbotImporter(StoreLock lock, Checkpoint checkpoint) {
+    this.lock = Objects.requireNonNull(lock, "lock");
+    this.checkpoint = checkpoint;
+  }
+
+  /**
+   * What happened to one lineage.
+   *
+   * @param versions the versions imported, ascending; empty when refused
+   * @param current the live version; 0 when refused
+   * @param error why it was refused, naming the file; null when imported
+   */
   public record Result(String name, List<Integer> versions, int current, @Nullable String error) {
     public Result {
       versions = List.copyOf(versions);
@@ -47,9 +68,10 @@ public final class CertbotImporter {
   }
 
   /**
-   * Imports {@code names}, or every lineage under {@code certbotDir/live} when empty.
+   * Imports {@code names}, or every lineage under {@code certbotDir/live} when empty, in name order.
    *
-   * @throws IOException when {@code certbotDir} is not a certbot config directory
+   * @throws IOException when {@code certbotDir} is not a certbot config directory, or the store cannot
+   *     be opened; a problem with one lineage is reported in its {@link Result} instead
    */
   public List<Result> importLineages(Path certbotDir, List<String> names) throws IOException {
     Path liveRoot = certbotDir.resolve("live");
@@ -80,79 +102,166 @@ public final class CertbotImporter {
 
   private Result importOne(Path certbotDir, CertName name, FileCertificateStore store) throws IOException {
     Path src = certbotDir.resolve("archive").resolve(name.value());
-    Path srcLive = certbotDir.resolve("live").resolve(name.value());
     if (!Files.isDirectory(src)) {
-      throw new IOException(src + ": no such certbot archive");
+      throw new IOException(name + ": " + src + " does not exist");
     }
-    Path target = lock.stateDir().resolve("archive").resolve(name.value());
-    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) || store.find(name).isPresent()) {
+    Path archive = store.archiveDir(name);
+    Path live = store.liveDir(name);
+    if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS) || Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(name + " already exists in " + lock.stateDir() + "; not overwritten");
     }
     List<Integer> versions = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(src, "cert*.pem")) {
       for (Path p : s) {
-        Matcher m = CERT.matcher(p.getFileName().toString());
-        if (m.matches()) {
-          versions.add(Integer.parseInt(m.group(1)));
+        Matcher m = VERSIONED.matcher(p.getFileName().toString());
+        if (m.matches() && m.group(1).equals("cert")) {
+          versions.add(Integer.parseInt(m.group(2)));
         }
       }
     }
     versions.sort(null);
     if (versions.isEmpty()) {
-      throw new IOException(src + ": no certN.pem versions");
+      throw new IOException(name + ": " + src + " holds no certN.pem");
     }
+    Map<Integer, Map<PemFile, byte[]>> content = new TreeMap<>();
     for (int v : versions) {
-      Path fullchain = src.resolve("fullchain" + v + ".pem");
-      Path privkey = src.resolve("privkey" + v + ".pem");
-      try {
-        CertificateBundle.parse(Files.readAllBytes(fullchain), Files.readAllBytes(privkey));
-      } catch (IllegalArgumentException | java.nio.file.NoSuchFileException e) {
-        throw new IOException(name + ": version " + v + " (" + fullchain.getFileName() + ", " + privkey.getFileName()
-            + "): " + (e instanceof IllegalArgumentException ? e.getMessage() : "missing " + e.getMessage()), e);
-      }
+      content.put(v, readVersion(name, src, v));
     }
-    int current = currentVersion(srcLive).orElse(versions.get(versions.size() - 1));
+    int current = liveVersion(name, certbotDir.resolve("live").resolve(name.value()));
     if (!versions.contains(current)) {
-      throw new IOException(srcLive + " points to version " + current + ", which is not in " + src);
+      throw new IOException(name + ": certbot's live/ points to version " + current + ", which " + src + " does not have");
     }
-
-    Path archiveRoot = target.getParent();
-    AtomicFiles.privateDir(archiveRoot);
-    Path staging = Files.createTempDirectory(archiveRoot, ".import-" + name.value() + "-");
-    try {
-      Files.setPosixFilePermissions(staging, AtomicFiles.PRIVATE_DIR);
-      for (int v : versions) {
-        for (String kind : FileCertificateStore.KINDS) {
-          AtomicFiles.write(staging.resolve(kind + v + ".pem"), Files.readAllBytes(src.resolve(kind + v + ".pem")),
-              kind.equals("privkey") ? AtomicFiles.PRIVATE_FILE : AtomicFiles.PUBLIC_FILE);
-        }
-      }
-      Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      if (Files.exists(staging)) {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(staging)) {
-          for (Path p : s) {
-            Files.deleteIfExists(p);
-          }
-        }
-        Files.deleteIfExists(staging);
-      }
-    }
-    AtomicFiles.fsyncDir(archiveRoot);
-    Path live = lock.stateDir().resolve("live").resolve(name.value());
-    AtomicFiles.privateDir(live);
-    for (String kind : FileCertificateStore.KINDS) {
-      AtomicFiles.symlink(live.resolve(kind + ".pem"), Path.of("..", "..", "archive", name.value(), kind + current + ".pem"));
+    synchronized (lock.monitor()) {
+      write(name, store, content, current, src);
     }
     return new Result(name.value(), versions, current, null);
   }
 
-  private static Optional<Integer> currentVersion(Path srcLive) throws IOException {
-    Path link = srcLive.resolve("cert.pem");
-    if (!Files.isSymbolicLink(link)) {
-      return Optional.empty();
+  /** The four files of version {@code v}, checked to parse and to belong together. */
+  private static Map<PemFile, byte[]> readVersion(CertName name, Path src, int v) throws IOException {
+    Map<PemFile, byte[]> files = new EnumMap<>(PemFile.class);
+    for (PemFile f : PemFile.values()) {
+      try {
+        files.put(f, Files.readAllBytes(src.resolve(f.archiveName(v))));
+      } catch (NoSuchFileException e) {
+        throw new IOException(name + ": version " + v + ": " + src.resolve(f.archiveName(v)) + " does not exist", e);
+      }
     }
-    Matcher m = CERT.matcher(Files.readSymbolicLink(link).getFileName().toString());
-    return m.matches() ? Optional.of(Integer.parseInt(m.group(1))) : Optional.empty();
+    CertificateBundle full;
+    try {
+      full = CertificateBundle.parse(files.get(PemFile.FULLCHAIN), files.get(PemFile.PRIVKEY));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(name + ": version " + v + " (" + src.resolve(PemFile.FULLCHAIN.archiveName(v)) + ", "
+          + PemFile.PRIVKEY.archiveName(v) + "): " + e.getMessage(), e);
+    }
+    String halves = src.resolve(PemFile.CERT.archiveName(v)) + ", " + PemFile.CHAIN.archiveName(v);
+    CertificateBundle split;
+    try {
+      split = CertificateBundle.parse(files.get(PemFile.CERT), files.get(PemFile.CHAIN), files.get(PemFile.PRIVKEY));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(name + ": version " + v + " (" + halves + "): " + e.getMessage(), e);
+    }
+    if (!split.leaf().equals(full.leaf()) || !split.chain().equals(full.chain())) {
+      throw new IOException(name + ": version " + v + " (" + halves + "): not the same certificates as "
+          + PemFile.FULLCHAIN.archiveName(v));
+    }
+    return files;
+  }
+
+  /** The version all four of certbot's live links point to. */
+  private static int liveVersion(CertName name, Path srcLive) throws IOException {
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (PemFile f : PemFile.values()) {
+      Path link = srcLive.resolve(f.liveName());
+      if (!Files.isSymbolicLink(link)) {
+        throw new IOException(name + ": " + link + " is not a symlink into archive/, so certbot's live version is unknown");
+      }
+      Path target = Files.readSymbolicLink(link);
+      Matcher m = VERSIONED.matcher(String.valueOf(target.getFileName()));
+      Path parent = target.getParent();
+      if (!m.matches() || !f.archiveName(Integer.parseInt(m.group(2))).equals(target.getFileName().toString())
+          || parent == null || !String.valueOf(parent.getFileName()).equals(name.value())) {
+        throw new IOException(name + ": " + link + " points to " + target + ", not to archive/" + name + "/"
+            + f.archiveNamePattern());
+      }
+      seen.put(f.liveName(), Integer.parseInt(m.group(2)));
+    }
+    if (seen.values().stream().distinct().count() != 1) {
+      throw new IOException(name + ": certbot's live links point to different versions " + seen
+          + "; fix the certbot lineage first");
+    }
+    return seen.get(PemFile.CERT.liveName());
+  }
+
+  private void write(CertName name, FileCertificateStore store, Map<Integer, Map<PemFile, byte[]>> content, int current,
+      Path src) throws IOException {
+    Path archive = store.archiveDir(name);
+    Path live = store.liveDir(name);
+    AtomicFiles.privateDir(archive.getParent());
+    AtomicFiles.privateDir(live.getParent());
+    Path stagedArchive = null;
+    Path stagedLive = null;
+    boolean archiveMoved = false;
+    boolean liveMoved = false;
+    ImportStep step = ImportStep.STAGE_ARCHIVE;
+    try {
+      checkpoint.reached(step);
+      stagedArchive = stagingDir(archive);
+      AtomicFiles.write(stagedArchive.resolve(FileCertificateStore.IMPORTING),
+          ("import from " + src + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.PRIVATE_FILE);
+      for (var version : content.entrySet()) {
+        for (var file : version.getValue().entrySet()) {
+          AtomicFiles.write(stagedArchive.resolve(file.getKey().archiveName(version.getKey())), file.getValue(),
+              FileCertificateStore.permissions(file.getKey()));
+        }
+      }
+
+      step = ImportStep.STAGE_LIVE;
+      checkpoint.reached(step);
+      stagedLive = stagingDir(live);
+      // Same depth as live/<name>, so the relative targets resolve the same before and after the rename.
+      for (PemFile f : PemFile.values()) {
+        Files.createSymbolicLink(stagedLive.resolve(f.liveName()), FileCertificateStore.linkTarget(name, f, current));
+      }
+      AtomicFiles.fsyncDir(stagedLive);
+
+      step = ImportStep.MOVE_ARCHIVE;
+      checkpoint.reached(step);
+      Files.move(stagedArchive, archive, StandardCopyOption.ATOMIC_MOVE);
+      archiveMoved = true;
+      AtomicFiles.fsyncDir(archive.getParent());
+
+      step = ImportStep.MOVE_LIVE;
+      checkpoint.reached(step);
+      Files.move(stagedLive, live, StandardCopyOption.ATOMIC_MOVE);
+      liveMoved = true;
+      AtomicFiles.fsyncDir(live.getParent());
+
+      step = ImportStep.CLEAR_MARKER;
+      checkpoint.reached(step);
+      Files.delete(archive.resolve(FileCertificateStore.IMPORTING));
+      AtomicFiles.fsyncDir(archive);
+    } catch (IOException | RuntimeException e) {
+      IOException failure = new IOException(name + ": import failed at " + step + ", nothing imported: " + e.getMessage(), e);
+      try {
+        deleteIfCreated(liveMoved ? live : stagedLive);
+        deleteIfCreated(archiveMoved ? archive : stagedArchive);
+      } catch (IOException | RuntimeException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+      throw failure;
+    }
+  }
+
+  private static void deleteIfCreated(@Nullable Path dir) throws IOException {
+    if (dir != null) {
+      AtomicFiles.deleteFlatDir(dir);
+    }
+  }
+
+  private static Path stagingDir(Path target) throws IOException {
+    Path dir = Files.createTempDirectory(target.getParent(), FileCertificateStore.STAGING + target.getFileName() + "-");
+    Files.setPosixFilePermissions(dir, AtomicFiles.PRIVATE_DIR);
+    return dir;
   }
 }

@@ -3,12 +3,13 @@ package org.certfleet.store;
 import java.io.IOException;
 
 /**
- * Called before each step of a save. Production passes {@link #NONE}; tests throw here to prove that
- * a failure between any two steps leaves the previous version live.
+ * Called before each step that changes the state directory ({@link SaveStep}, {@link ImportStep}).
+ * Production uses {@link #NONE}; tests throw here to prove that a failure between any two steps
+ * leaves the previous state intact.
  */
 @FunctionalInterface
-public interface Checkpoint {
+interface Checkpoint {
   Checkpoint NONE = step -> {};
 
-  void reached(SaveStep step) throws IOException;
+  void reached(Enum<?> step) throws IOException;
 }

@@ -7,11 +7,13 @@ import org.certfleet.cert.CertFacts;
 import org.certfleet.cert.CertName;
 
 /**
- * A certificate lineage as stored: its current version (what {@code live/} points to), every version
- * kept in {@code archive/}, and the facts of the current leaf.
+ * A certificate lineage as stored: its current version (what {@code live/} points to), every complete
+ * version kept in {@code archive/}, and the facts of the current leaf. A snapshot: it does not follow
+ * later saves.
  *
- * @param liveDir {@code <state>/live/<name>}, holding {@code cert.pem}, {@code chain.pem},
- *     {@code fullchain.pem} and {@code privkey.pem}
+ * @param version the current version, the one {@code live/<name>/cert.pem} points to
+ * @param versions every complete version, ascending; contains {@code version}
+ * @param liveDir {@code <state>/live/<name>}, the directory nginx configurations point at
  */
 public record Lineage(CertName name, int version, List<Integer> versions, CertFacts facts, Path liveDir) {
   public Lineage {
@@ -21,7 +23,8 @@ public record Lineage(CertName name, int version, List<Integer> versions, CertFa
     versions = List.copyOf(versions);
   }
 
-  public Path live(String kind) {
-    return liveDir.resolve(kind + ".pem");
+  /** The live path of {@code file}, e.g. {@code <state>/live/<name>/fullchain.pem}. */
+  public Path live(PemFile file) {
+    return liveDir.resolve(file.liveName());
   }
 }

@@ -22,6 +22,8 @@ public final class StoreLock implements AutoCloseable {
   private final Path stateDir;
   private final FileChannel channel;
   private final FileLock lock;
+  /** Serialises writers within this process; the file lock only excludes other processes. */
+  private final Object monitor = new Object();
 
   private StoreLock(Path stateDir, FileChannel channel, FileLock lock) {
     this.stateDir = stateDir;
@@ -63,6 +65,10 @@ public final class StoreLock implements AutoCloseable {
 
   public Path stateDir() {
     return stateDir;
+  }
+
+  Object monitor() {
+    return monitor;
   }
 
   boolean isValid() {
