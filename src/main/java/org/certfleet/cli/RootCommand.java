@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
       CheckCommand.class,
       RenewCommand.class,
       DistributeCommand.class,
+      TrustCommand.class,
       InventoryCommand.class,
       ReportCommand.class,
       DaemonCommand.class,

@@ -24,6 +24,7 @@ public record AppConfig(
     List<GroupSpec> groups,
     AlertConfig alerts,
     ScheduleConfig schedule,
+    DeployConfig deploy,
     Path stateDir,
     List<SecretUse> secretUses) {
 
@@ -33,6 +34,7 @@ public record AppConfig(
     Objects.requireNonNull(dns, "dns");
     Objects.requireNonNull(alerts, "alerts");
     Objects.requireNonNull(schedule, "schedule");
+    Objects.requireNonNull(deploy, "deploy");
     Objects.requireNonNull(stateDir, "stateDir");
     certificates = List.copyOf(certificates);
     nodes = List.copyOf(nodes);

@@ -56,7 +56,7 @@ public final class ConfigLoader {
           "letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory",
           "pebble", "acme://pebble");
   private static final List<String> TOP_LEVEL =
-      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "state");
+      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "state");
 
   private final PluginCatalog dnsProviders;
   private final PluginCatalog alertChannels;
@@ -150,12 +150,13 @@ public final class ConfigLoader {
       List<CertSpec> certs = certificates(root, dns, defaultKeyType, nodeNodes.keySet(), groups);
       AlertConfig alerts = alerts(root);
       ScheduleConfig schedule = schedule(root);
+      DeployConfig deploy = deploy(root, nodeNodes.keySet());
       Path stateDir = state(root);
       root.finish();
-      if (acme == null || dns == null || alerts == null || schedule == null || stateDir == null) {
+      if (acme == null || dns == null || alerts == null || schedule == null || deploy == null || stateDir == null) {
         return null;
       }
-      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, stateDir, secretUses);
+      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, stateDir, secretUses);
     }
 
     // ---- acme ------------------------------------------------------------------------------
@@ -551,6 +552,36 @@ public final class ConfigLoader {
       String report = cron(m.get("report"), "schedule.report", ScheduleConfig.DEFAULT_REPORT);
       m.finish();
       return new ScheduleConfig(zone == null ? ZoneId.of("UTC") : zone, renew, scan, report);
+    }
+
+    @Nullable DeployConfig deploy(YamlReader.Mapping root, Set<String> nodeNames) {
+      YamlReader.Mapping m = r.mapping(root.get("deploy"), "deploy");
+      if (m == null) {
+        return DeployConfig.defaults();
+      }
+      Node canaryNode = m.get("canary");
+      String canary = r.string(canaryNode, "deploy.canary");
+      if (canary != null && !nodeNames.contains(canary)) {
+        r.error(canaryNode, "deploy.canary", undefined("node", canary, List.copyOf(nodeNames)));
+      }
+      Integer parallelism = r.integer(m.get("parallelism"), "deploy.parallelism", 1, 256);
+      Integer maxFailed = r.integer(m.get("max-failed-nodes"), "deploy.max-failed-nodes", 0, 10_000);
+      Duration verify = positiveDuration(m.get("verify-timeout"), "deploy.verify-timeout", DeployConfig.DEFAULT_VERIFY_TIMEOUT);
+      Duration hookTimeout = positiveDuration(m.get("hook-timeout"), "deploy.hook-timeout", DeployConfig.DEFAULT_HOOK_TIMEOUT);
+      List<Path> hooks = new ArrayList<>();
+      List<Node> hookNodes = r.sequence(m.get("hooks"), "deploy.hooks");
+      for (int i = 0; i < hookNodes.size(); i++) {
+        Path hook = localPath(hookNodes.get(i), "deploy.hooks[" + i + "]");
+        if (hook != null) {
+          hooks.add(hook);
+        }
+      }
+      m.finish();
+      return new DeployConfig(canary,
+          parallelism == null ? DeployConfig.DEFAULT_PARALLELISM : parallelism,
+          maxFailed == null ? DeployConfig.DEFAULT_MAX_FAILED_NODES : maxFailed,
+          verify == null ? DeployConfig.DEFAULT_VERIFY_TIMEOUT : verify, hooks,
+          hookTimeout == null ? DeployConfig.DEFAULT_HOOK_TIMEOUT : hookTimeout);
     }
 
     @Nullable Path state(YamlReader.Mapping root) {

@@ -41,7 +41,7 @@ public enum PemFile {
     return this == PRIVKEY;
   }
 
-  byte[] render(CertificateBundle bundle) {
+  public byte[] render(CertificateBundle bundle) {
     return render.apply(bundle);
   }
 }

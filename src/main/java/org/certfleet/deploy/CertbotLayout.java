@@ -1,0 +1,202 @@
+package org.certfleet.deploy;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.certfleet.cert.CertFacts;
+import org.certfleet.cert.CertName;
+import org.certfleet.cert.CertificateBundle;
+import org.certfleet.config.NodeSpec;
+import org.certfleet.ssh.NodeAccessException;
+import org.certfleet.ssh.NodeSession;
+import org.certfleet.store.PemFile;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * certbot's layout on the node: {@code archive/<name>/{cert,chain,fullchain,privkey}N.pem} and
+ * relative symlinks {@code live/<name>/<kind>.pem -> ../../archive/<name>/<kind>N.pem}, which is what
+ * nginx's {@code ssl_certificate} lines point at.
+ *
+ * <p>N on the node is the node's own next number (one above the highest in its archive), not the
+ * local store's version: nodes that were managed by hand before have their own history, and
+ * certfleet never overwrites a file it did not write. A new version is uploaded to temporary names,
+ * checked, renamed to its numbered names, and then each live link is replaced by a new symlink
+ * renamed over it (rename(2): nginx sees the old link or the new one, never none).
+ */
+final class CertbotLayout implements RemoteLayout {
+  private static final Pattern NUMBERED = Pattern.compile("(cert|chain|fullchain|privkey)(\\d{1,9})\\.pem");
+  private static final String TEMP_PREFIX = ".certfleet-";
+
+  private final NodeSpec node;
+  private final String name;
+  private final String archiveRoot;
+  private final String liveRoot;
+  private final String archive;
+  private final String live;
+
+  CertbotLayout(NodeSpec node, CertName cert) {
+    this.node = node;
+    this.name = cert.value();
+    String base = node.baseDir().endsWith("/") ? node.baseDir().substring(0, node.baseDir().length() - 1) : node.baseDir();
+    this.archiveRoot = base + "/archive";
+    this.liveRoot = base + "/live";
+    this.archive = archiveRoot + "/" + name;
+    this.live = liveRoot + "/" + name;
+  }
+
+  @Override
+  public Optional<CertFacts> current(NodeSession s) throws NodeAccessException {
+    return s.read(live + "/cert.pem").flatMap(RemoteLayout::firstCertificate);
+  }
+
+  @Override
+  public Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException {
+    s.mkdirs(archiveRoot, 0700);
+    s.mkdirs(liveRoot, 0700);
+    s.mkdirs(archive, 0755);
+    s.mkdirs(live, 0755);
+    removeLeftovers(s);
+    Map<PemFile, Optional<String>> previous = new EnumMap<>(PemFile.class);
+    for (PemFile f : PemFile.values()) {
+      previous.put(f, s.readLink(live + "/" + f.liveName()));
+    }
+    int n = nextNumber(s);
+    List<String> written = new ArrayList<>();
+    try {
+      List<String> temps = new ArrayList<>();
+      for (PemFile f : PemFile.values()) {
+        String tmp = archive + "/" + TEMP_PREFIX + f.archiveName(n) + ".tmp";
+        written.add(tmp);
+        s.writeNew(tmp, f.render(bundle), f.isPrivate() ? node.keyMode() : node.certMode());
+        temps.add(tmp);
+      }
+      if (node.owner() != null) {
+        s.chown(node.owner(), temps);
+      }
+      List<String> finals = new ArrayList<>();
+      for (PemFile f : PemFile.values()) {
+        String fin = archive + "/" + f.archiveName(n);
+        s.renameNew(archive + "/" + TEMP_PREFIX + f.archiveName(n) + ".tmp", fin);
+        written.add(fin);
+        finals.add(fin);
+      }
+      return new CertbotStaged(n, finals, previous);
+    } catch (NodeAccessException e) {
+      for (String f : written) {
+        try {
+          s.remove(f);
+        } catch (NodeAccessException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void activate(NodeSession s, Staged staged) throws NodeAccessException {
+    CertbotStaged st = (CertbotStaged) staged;
+    List<PemFile> switched = new ArrayList<>();
+    try {
+      for (PemFile f : PemFile.values()) {
+        pointLink(s, f, "../../archive/" + name + "/" + f.archiveName(st.number));
+        switched.add(f);
+      }
+    } catch (NodeAccessException e) {
+      for (PemFile f : switched) {
+        try {
+          restoreLink(s, f, st.previous.get(f));
+        } catch (NodeAccessException undo) {
+          e.addSuppressed(undo);
+        }
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public void restore(NodeSession s, Staged staged) throws NodeAccessException {
+    CertbotStaged st = (CertbotStaged) staged;
+    NodeAccessException first = null;
+    for (PemFile f : PemFile.values()) {
+      try {
+        restoreLink(s, f, st.previous.get(f));
+      } catch (NodeAccessException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  @Override
+  public void discard(NodeSession s, Staged staged) throws NodeAccessException {
+    for (String f : staged.files()) {
+      s.remove(f);
+    }
+  }
+
+  @Override
+  public List<String> plan(NodeSession s) throws NodeAccessException {
+    int n = nextNumber(s);
+    List<String> lines = new ArrayList<>();
+    lines.add("upload " + archive + "/{cert,chain,fullchain,privkey}" + n + ".pem (privkey mode "
+        + Integer.toOctalString(node.keyMode()) + ")");
+    lines.add("switch " + live + "/*.pem -> ../../archive/" + name + "/*" + n + ".pem");
+    return lines;
+  }
+
+  private void pointLink(NodeSession s, PemFile f, String target) throws NodeAccessException {
+    String tmp = live + "/" + TEMP_PREFIX + f.liveName() + ".lnk";
+    s.remove(tmp);
+    s.symlink(tmp, target);
+    s.replace(tmp, live + "/" + f.liveName());
+  }
+
+  private void restoreLink(NodeSession s, PemFile f, @Nullable Optional<String> previous) throws NodeAccessException {
+    if (previous != null && previous.isPresent()) {
+      pointLink(s, f, previous.get());
+    } else {
+      s.remove(live + "/" + f.liveName());
+    }
+  }
+
+  private int nextNumber(NodeSession s) throws NodeAccessException {
+    int max = 0;
+    for (String f : s.list(archive)) {
+      Matcher m = NUMBERED.matcher(f);
+      if (m.matches()) {
+        max = Math.max(max, Integer.parseInt(m.group(2)));
+      }
+    }
+    return max + 1;
+  }
+
+  /** Temporary files of an earlier run that was cut off; they were never live. */
+  private void removeLeftovers(NodeSession s) throws NodeAccessException {
+    for (String dir : List.of(archive, live)) {
+      for (String f : s.list(dir)) {
+        if (f.startsWith(TEMP_PREFIX)) {
+          s.remove(dir + "/" + f);
+        }
+      }
+    }
+  }
+
+  private record CertbotStaged(int number, List<String> files, Map<PemFile, Optional<String>> previous)
+      implements Staged {
+    @Override
+    public String target() {
+      return "archive/" + "*" + number + ".pem";
+    }
+  }
+}

@@ -1,0 +1,360 @@
+package org.certfleet.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.sshd.client.channel.ChannelExec;
+import org.apache.sshd.client.channel.ClientChannelEvent;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.sftp.client.SftpClient;
+import org.apache.sshd.sftp.client.SftpClient.CopyMode;
+import org.apache.sshd.sftp.client.SftpClient.OpenMode;
+import org.apache.sshd.sftp.client.SftpClientFactory;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHFsyncExtension;
+import org.apache.sshd.sftp.client.extensions.openssh.OpenSSHPosixRenameExtension;
+import org.apache.sshd.sftp.common.SftpConstants;
+import org.apache.sshd.sftp.common.SftpException;
+import org.certfleet.config.NodeSpec;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One authenticated SSH session to a node, carrying SFTP for files and exec channels for commands.
+ * Not thread-safe: one rollout step at a time uses it. Every failure is a {@link NodeAccessException}
+ * naming the node, the path or command, and what went wrong; file contents never appear in one.
+ */
+public final class NodeSession implements AutoCloseable {
+  /** Output kept per command stream; nginx -t says what it needs in far less. */
+  public static final int MAX_OUTPUT = 64 * 1024;
+  /** Largest file {@link #read} accepts: certificate files are a few kilobytes. */
+  public static final int MAX_READ = 1024 * 1024;
+
+  private static final Logger log = LoggerFactory.getLogger(NodeSession.class);
+
+  private final NodeSpec node;
+  private final ClientSession session;
+  private final String where;
+  private @Nullable SftpClient sftp;
+
+  NodeSession(NodeSpec node, ClientSession session) {
+    this.node = node;
+    this.session = session;
+    this.where = SshConnector.where(node);
+    // A peer that stops answering mid-transfer ends the session instead of hanging the rollout.
+    Duration idle = node.ssh().commandTimeout().multipliedBy(2);
+    CoreModuleProperties.IDLE_TIMEOUT.set(session, idle.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : idle);
+  }
+
+  public NodeSpec node() {
+    return node;
+  }
+
+  public boolean isOpen() {
+    return session.isOpen();
+  }
+
+  /** The negotiated SFTP version (OpenSSH speaks 3). */
+  public int sftpVersion() throws NodeAccessException {
+    return sftp().getVersion();
+  }
+
+  /**
+   * Runs {@code command} through the node's shell and waits for it, at most the node's command
+   * timeout. A non-zero exit is a result, not an exception; a timeout or a broken channel is.
+   */
+  public ExecResult exec(String command) throws NodeAccessException {
+    Duration timeout = node.ssh().commandTimeout();
+    CappedStream out = new CappedStream();
+    CappedStream err = new CappedStream();
+    try (ChannelExec ch = session.createExecChannel(command)) {
+      ch.setOut(out);
+      ch.setErr(err);
+      ch.open().verify(timeout);
+      Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+      if (events.contains(ClientChannelEvent.TIMEOUT)) {
+        throw new NodeAccessException(where + ": command `" + command + "` did not finish within "
+            + timeout.toSeconds() + " s");
+      }
+      Integer status = ch.getExitStatus();
+      return new ExecResult(command, status == null ? -1 : status, out.text(), err.text());
+    } catch (NodeAccessException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new NodeAccessException(where + ": command `" + command + "` failed to run: " + e.getMessage(), e);
+    }
+  }
+
+  /** What is at {@code path}, not following a final symlink; empty when nothing is. */
+  public Optional<RemoteFile> lstat(String path) throws NodeAccessException {
+    try {
+      SftpClient.Attributes a = sftp().lstat(path);
+      return Optional.of(new RemoteFile(path, a.isSymbolicLink(), a.isDirectory(), a.getSize(),
+          a.getPermissions() & 07777, a.getUserId(), a.getGroupId()));
+    } catch (IOException e) {
+      if (noSuchFile(e)) {
+        return Optional.empty();
+      }
+      throw failure("cannot stat " + path, e);
+    }
+  }
+
+  /** The target of the symlink at {@code path}; empty when there is no symlink there. */
+  public Optional<String> readLink(String path) throws NodeAccessException {
+    Optional<RemoteFile> f = lstat(path);
+    if (f.isEmpty() || !f.get().symlink()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(sftp().readLink(path));
+    } catch (IOException e) {
+      throw failure("cannot read link " + path, e);
+    }
+  }
+
+  /** The whole file (following symlinks); empty when it does not exist. */
+  public Optional<byte[]> read(String path) throws NodeAccessException {
+    try (InputStream in = sftp().read(path)) {
+      byte[] data = in.readNBytes(MAX_READ + 1);
+      if (data.length > MAX_READ) {
+        throw new NodeAccessException(where + ": " + path + " is larger than " + MAX_READ + " bytes; not a certificate file");
+      }
+      return Optional.of(data);
+    } catch (NodeAccessException e) {
+      throw e;
+    } catch (IOException e) {
+      if (noSuchFile(e)) {
+        return Optional.empty();
+      }
+      throw failure("cannot read " + path, e);
+    }
+  }
+
+  /** Names in {@code dir} (without . and ..); empty when the directory does not exist. */
+  public List<String> list(String dir) throws NodeAccessException {
+    List<String> names = new ArrayList<>();
+    try {
+      for (SftpClient.DirEntry e : sftp().readDir(dir)) {
+        if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
+          names.add(e.getFilename());
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      if (noSuchFile(e)) {
+        return List.of();
+      }
+      throw failure("cannot list " + dir, e);
+    }
+  }
+
+  /** Creates {@code dir} and missing parents; only directories created here get {@code mode}. */
+  public void mkdirs(String dir, int mode) throws NodeAccessException {
+    Optional<RemoteFile> existing = lstat(dir);
+    if (existing.isPresent()) {
+      if (!existing.get().directory() && !existing.get().symlink()) {
+        throw new NodeAccessException(where + ": " + dir + " exists but is not a directory");
+      }
+      return;
+    }
+    int slash = dir.lastIndexOf('/');
+    if (slash > 0) {
+      mkdirs(dir.substring(0, slash), mode);
+    }
+    try {
+      sftp().mkdir(dir);
+      sftp().setStat(dir, new SftpClient.Attributes().perms(mode));
+    } catch (IOException e) {
+      throw failure("cannot create directory " + dir, e);
+    }
+  }
+
+  /**
+   * Creates {@code path}, which must not exist, with {@code mode} set before the first byte is
+   * written, writes {@code data}, flushes it to disk where the server supports fsync, and reads it
+   * back to check size and SHA-256. A failure leaves at most this (non-live) file behind.
+   */
+  public void writeNew(String path, byte[] data, int mode) throws NodeAccessException {
+    SftpClient c = sftp();
+    try (SftpClient.CloseableHandle h = c.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive))) {
+      c.setStat(h, new SftpClient.Attributes().perms(mode));
+      int off = 0;
+      while (off < data.length) {
+        int n = Math.min(32 * 1024, data.length - off);
+        c.write(h, off, data, off, n);
+        off += n;
+      }
+      OpenSSHFsyncExtension fsync = c.getExtension(OpenSSHFsyncExtension.class);
+      if (fsync != null && fsync.isSupported()) {
+        fsync.fsync(h);
+      }
+    } catch (IOException e) {
+      throw failure("cannot write " + path, e);
+    }
+    RemoteFile written = lstat(path).orElseThrow(() -> new NodeAccessException(where + ": " + path + " vanished after writing"));
+    if (written.size() != data.length) {
+      throw new NodeAccessException(where + ": " + path + " has " + written.size() + " bytes after upload, expected " + data.length);
+    }
+    if ((written.mode() & 0777) != (mode & 0777)) {
+      throw new NodeAccessException(where + ": " + path + " has mode " + Integer.toOctalString(written.mode())
+          + " after upload, expected " + Integer.toOctalString(mode));
+    }
+    byte[] back = read(path).orElseThrow(() -> new NodeAccessException(where + ": " + path + " vanished after writing"));
+    if (!sha256(back).equals(sha256(data))) {
+      throw new NodeAccessException(where + ": " + path + " does not read back as written (SHA-256 differs)");
+    }
+  }
+
+  /** Changes the owner of {@code paths} with {@code chown}, through sudo when the node says so. */
+  public void chown(String owner, List<String> paths) throws NodeAccessException {
+    StringBuilder cmd = new StringBuilder(node.sudo() ? "sudo -n chown -h " : "chown -h ").append(quote(owner)).append(" --");
+    paths.forEach(p -> cmd.append(' ').append(quote(p)));
+    ExecResult r = exec(cmd.toString());
+    if (!r.ok()) {
+      throw new NodeAccessException(where + ": cannot change owner to " + owner + ": " + r.summary());
+    }
+  }
+
+  /** Renames {@code from} to {@code to}, failing when {@code to} exists. */
+  public void renameNew(String from, String to) throws NodeAccessException {
+    if (lstat(to).isPresent()) {
+      throw new NodeAccessException(where + ": " + to + " already exists; not overwriting it");
+    }
+    try {
+      sftp().rename(from, to);
+    } catch (IOException e) {
+      throw failure("cannot rename " + from + " to " + to, e);
+    }
+  }
+
+  /**
+   * Atomically replaces {@code to} (file or symlink) with {@code from}: OpenSSH's posix-rename, else
+   * an SFTP v5+ atomic overwrite, else {@code mv -f} on the node (rename(2) as well).
+   */
+  public void replace(String from, String to) throws NodeAccessException {
+    SftpClient c = sftp();
+    try {
+      OpenSSHPosixRenameExtension posix = c.getExtension(OpenSSHPosixRenameExtension.class);
+      if (posix != null && posix.isSupported()) {
+        posix.posixRename(from, to);
+        return;
+      }
+      if (c.getVersion() >= 5) {
+        c.rename(from, to, CopyMode.Atomic, CopyMode.Overwrite);
+        return;
+      }
+    } catch (IOException e) {
+      throw failure("cannot rename " + from + " over " + to, e);
+    }
+    log.debug("{}: no atomic SFTP rename; using mv -f", where);
+    ExecResult r = exec("mv -f -- " + quote(from) + " " + quote(to));
+    if (!r.ok()) {
+      throw new NodeAccessException(where + ": cannot rename " + from + " over " + to + ": " + r.summary());
+    }
+  }
+
+  /** Creates a symlink at {@code link} pointing to {@code target} (used as given, e.g. relative). */
+  public void symlink(String link, String target) throws NodeAccessException {
+    try {
+      sftp().symLink(link, target);
+    } catch (IOException e) {
+      throw failure("cannot create symlink " + link + " -> " + target, e);
+    }
+  }
+
+  /** Removes a file or symlink; nothing there is fine. */
+  public void remove(String path) throws NodeAccessException {
+    try {
+      sftp().remove(path);
+    } catch (IOException e) {
+      if (!noSuchFile(e)) {
+        throw failure("cannot remove " + path, e);
+      }
+    }
+  }
+
+  private SftpClient sftp() throws NodeAccessException {
+    if (sftp == null) {
+      try {
+        sftp = SftpClientFactory.instance().createSftpClient(session);
+      } catch (IOException e) {
+        throw failure("cannot start SFTP", e);
+      }
+    }
+    return sftp;
+  }
+
+  private NodeAccessException failure(String what, IOException e) {
+    String detail = e instanceof SftpException s ? SftpConstants.getStatusName(s.getStatus()) + " " + s.getMessage() : e.toString();
+    return new NodeAccessException(where + ": " + what + ": " + detail, e);
+  }
+
+  private static boolean noSuchFile(IOException e) {
+    return e instanceof SftpException s && (s.getStatus() == SftpConstants.SSH_FX_NO_SUCH_FILE
+        || s.getStatus() == SftpConstants.SSH_FX_NO_SUCH_PATH);
+  }
+
+  /** Single-quotes {@code s} for a POSIX shell. */
+  public static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+
+  public static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (sftp != null) {
+        sftp.close();
+      }
+    } catch (IOException e) {
+      log.debug("{}: closing SFTP: {}", where, e.toString());
+    }
+    session.close(false);
+  }
+
+  /** A file, directory or symlink on the node. {@code mode} holds the permission bits only. */
+  public record RemoteFile(String path, boolean symlink, boolean directory, long size, int mode, int uid, int gid) {}
+
+  /** Keeps the first {@link #MAX_OUTPUT} bytes of a stream. */
+  private static final class CappedStream extends OutputStream {
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+    @Override
+    public synchronized void write(int b) {
+      if (buf.size() < MAX_OUTPUT) {
+        buf.write(b);
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      int n = Math.min(len, MAX_OUTPUT - buf.size());
+      if (n > 0) {
+        buf.write(b, off, n);
+      }
+    }
+
+    synchronized String text() {
+      return buf.toString(StandardCharsets.UTF_8);
+    }
+  }
+}
