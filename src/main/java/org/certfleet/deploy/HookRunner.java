@@ -102,8 +102,8 @@ public final class HookRunner {
       p.waitFor(5, TimeUnit.SECONDS);
       return "timed out after " + timeout.toSeconds() + " s";
     }
-    String stderr = err.getNow("").strip();
-    String stdout = out.getNow("").strip();
+    String stderr = collected(err);
+    String stdout = collected(out);
     if (!stdout.isEmpty()) {
       log.info("hook {}: {}", hook, stdout);
     }
@@ -113,6 +113,15 @@ public final class HookRunner {
       return "exit " + p.exitValue() + (oneLine.isEmpty() ? "" : ": " + oneLine);
     }
     return null;
+  }
+
+  /** The output read so far; the pipes close when the hook exits, so this waits only briefly. */
+  private static String collected(CompletableFuture<String> f) throws InterruptedException {
+    try {
+      return f.get(2, TimeUnit.SECONDS).strip();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      return "";
+    }
   }
 
   private static CompletableFuture<String> drain(InputStream in) {

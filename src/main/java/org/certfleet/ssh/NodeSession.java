@@ -258,7 +258,7 @@ public final class NodeSession implements AutoCloseable {
     } catch (IOException e) {
       throw failure("cannot rename " + from + " over " + to, e);
     }
-    log.debug("{}: no atomic SFTP rename; using mv -f", where);
+    log.debug("{}: no atomic SFTP rename (SFTP v{}); using mv -f", where, c.getVersion());
     ExecResult r = exec("mv -f -- " + quote(from) + " " + quote(to));
     if (!r.ok()) {
       throw new NodeAccessException(where + ": cannot rename " + from + " over " + to + ": " + r.summary());

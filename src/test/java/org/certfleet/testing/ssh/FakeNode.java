@@ -1,0 +1,283 @@
+package org.certfleet.testing.ssh;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.Environment;
+import org.apache.sshd.server.ExitCallback;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.KeySetPublickeyAuthenticator;
+import org.apache.sshd.server.channel.ChannelSession;
+import org.apache.sshd.server.command.Command;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.SftpModuleProperties;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.certfleet.cert.Pem;
+import org.certfleet.testing.TestCertificates;
+
+/**
+ * A node for component tests: Apache MINA's in-process SSH server on 127.0.0.1 with SFTP over a real
+ * directory (the node's "/"), and a recording command handler that imitates nginx: {@code nginx -t}
+ * succeeds or fails as the test says, and {@code nginx -s reload} makes the node "serve" what its
+ * {@code live/} (or flat) files hold at that moment, which {@link #served} exposes to a fake prober.
+ * {@code mv -f} and {@code chown} are executed as a shell would (mv as an atomic rename).
+ */
+public final class FakeNode implements AutoCloseable {
+  private static final Pattern MV = Pattern.compile("mv -f -- '([^']*)' '([^']*)'");
+
+  public final String name;
+  public final Path root;
+  private final SshServer server;
+  private final KeyPair hostKey;
+  private final List<String> commands = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, X509Certificate> served = new ConcurrentHashMap<>();
+  private final List<String> servedFiles = Collections.synchronizedList(new ArrayList<>());
+
+  public volatile int testExit = 0;
+  public volatile String testStderr = "nginx: [emerg] cannot load certificate key";
+  public volatile int reloadExit = 0;
+  public volatile boolean reloadTakesEffect = true;
+  /** When > 0, the session is closed when this many SFTP write requests have arrived. */
+  public volatile int dropAfterWrites = 0;
+  private final AtomicInteger writes = new AtomicInteger();
+
+  private FakeNode(String name, Path root, KeyPair hostKey, PublicKey clientKey, int sftpVersion, boolean posixRename)
+      throws IOException {
+    this.name = name;
+    this.root = root;
+    this.hostKey = hostKey;
+    server = SshServer.setUpDefaultServer();
+    server.setHost("127.0.0.1");
+    server.setPort(0);
+    server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+    server.setPublickeyAuthenticator(new KeySetPublickeyAuthenticator("test", List.of(clientKey)));
+    server.setPasswordAuthenticator(null);
+    server.setKeyboardInteractiveAuthenticator(null);
+    server.setFileSystemFactory(new VirtualFileSystemFactory(root));
+    SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(new VerbatimLinks()).build();
+    sftp.addSftpEventListener(new SftpEventListener() {
+      @Override
+      public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+          int dataOffset, int dataLen) throws IOException {
+        int limit = dropAfterWrites;
+        if (limit > 0 && writes.incrementAndGet() >= limit) {
+          session.close(true);
+          throw new IOException("connection dropped by the test");
+        }
+      }
+    });
+    server.setSubsystemFactories(List.of(sftp));
+    if (sftpVersion > 0) {
+      SftpModuleProperties.SFTP_VERSION.set(server, sftpVersion);
+    }
+    if (!posixRename) {
+      // MINA's server implements posix-rename@openssh.com; advertising only fsync imitates servers without it.
+      SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "fsync@openssh.com=1");
+    }
+    server.setCommandFactory((channel, command) -> new Recorded(command));
+    server.start();
+  }
+
+  /** Starts a node rooted at {@code dir/<name>} that accepts {@code clientKey}. */
+  public static FakeNode start(Path dir, String name, PublicKey clientKey) throws IOException {
+    return start(dir, name, clientKey, TestCertificates.ecP256(), 0, true);
+  }
+
+  /**
+   * @param sftpVersion the SFTP version the server insists on (3 like OpenSSH), 0 for MINA's default (6)
+   * @param posixRename whether the server offers posix-rename@openssh.com
+   */
+  public static FakeNode start(Path dir, String name, PublicKey clientKey, KeyPair hostKey, int sftpVersion,
+      boolean posixRename) throws IOException {
+    Path root = Files.createDirectories(dir.resolve(name));
+    return new FakeNode(name, root, hostKey, clientKey, sftpVersion, posixRename);
+  }
+
+  public int port() {
+    return server.getPort();
+  }
+
+  public PublicKey hostKey() {
+    return hostKey.getPublic();
+  }
+
+  /** The known_hosts line for this node. */
+  public String knownHostsLine() {
+    return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
+  }
+
+  /** The node's path as the deployer sees it, e.g. {@code /etc/letsencrypt} → a real file. */
+  public Path file(String nodePath) {
+    return root.resolve(nodePath.substring(1));
+  }
+
+  public List<String> commands() {
+    synchronized (commands) {
+      return List.copyOf(commands);
+    }
+  }
+
+  /** When set, the node serves nothing (as if nginx were down): every probe fails. */
+  public volatile boolean down;
+
+  /** What the node serves for {@code sni}: the leaf nginx loaded at the last effective reload. */
+  public X509Certificate served(String sni) {
+    return down ? null : served.get(sni);
+  }
+
+  /** Marks {@code fullchain} (a node path) as configured in nginx for its certificate's names. */
+  public void serveFrom(String fullchainNodePath) {
+    servedFiles.add(fullchainNodePath);
+    reload();
+  }
+
+  private void reload() {
+    synchronized (servedFiles) {
+      for (String f : servedFiles) {
+        Path p = file(f);
+        if (!Files.exists(p)) {
+          continue;
+        }
+        try {
+          X509Certificate leaf = Pem.certificates(Files.readAllBytes(p)).get(0);
+          for (List<?> san : leaf.getSubjectAlternativeNames()) {
+            served.put(String.valueOf(san.get(1)), leaf);
+          }
+        } catch (IOException | java.security.cert.CertificateParsingException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+  }
+
+  /** Writes an OpenSSH private key file for {@code key}, mode 0600. */
+  public static Path writeClientKey(Path file, KeyPair key) throws IOException {
+    try (OutputStream out = Files.newOutputStream(file)) {
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "certfleet test", null, out);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException(e);
+    }
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    return file;
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.stop(true);
+  }
+
+  /**
+   * Symlink targets stored and read verbatim, as OpenSSH's sftp-server does: MINA's rooted file
+   * system resolves a relative target such as certbot's {@code ../../archive/x/cert1.pem} against
+   * the root and refuses it as escaping.
+   */
+  private final class VerbatimLinks implements SftpFileSystemAccessor {
+    @Override
+    public void createLink(SftpSubsystemProxy subsystem, Path link, Path existing, boolean symLink) throws IOException {
+      if (!symLink) {
+        SftpFileSystemAccessor.super.createLink(subsystem, link, existing, false);
+        return;
+      }
+      Files.createSymbolicLink(real(link), Path.of(existing.toString()));
+    }
+
+    @Override
+    public String resolveLinkTarget(SftpSubsystemProxy subsystem, Path link) throws IOException {
+      return Files.readSymbolicLink(real(link)).toString();
+    }
+
+    private Path real(Path virtual) {
+      return file(virtual.toAbsolutePath().normalize().toString());
+    }
+  }
+
+  /** One exec request: recorded, then answered like the real tool would. */
+  private final class Recorded implements Command {
+    private final String command;
+    private OutputStream out;
+    private OutputStream err;
+    private ExitCallback exit;
+
+    Recorded(String command) {
+      this.command = command;
+    }
+
+    @Override
+    public void setInputStream(java.io.InputStream in) {}
+
+    @Override
+    public void setOutputStream(OutputStream out) {
+      this.out = out;
+    }
+
+    @Override
+    public void setErrorStream(OutputStream err) {
+      this.err = err;
+    }
+
+    @Override
+    public void setExitCallback(ExitCallback callback) {
+      this.exit = callback;
+    }
+
+    @Override
+    public void start(ChannelSession channel, Environment env) throws IOException {
+      commands.add(command);
+      int rc;
+      ByteArrayOutputStream e = new ByteArrayOutputStream();
+      if (command.endsWith("nginx -t")) {
+        rc = testExit;
+        e.writeBytes((rc == 0 ? "nginx: configuration file /etc/nginx/nginx.conf test is successful\n"
+            : testStderr + "\nnginx: configuration file /etc/nginx/nginx.conf test failed\n").getBytes(StandardCharsets.UTF_8));
+      } else if (command.endsWith("nginx -s reload")) {
+        rc = reloadExit;
+        if (rc == 0 && reloadTakesEffect) {
+          reload();
+        }
+      } else if (command.startsWith("mv -f")) {
+        Matcher m = MV.matcher(command);
+        if (m.matches()) {
+          Files.move(file(m.group(1)), file(m.group(2)), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+          rc = 0;
+        } else {
+          rc = 2;
+        }
+      } else if (command.startsWith("chown")) {
+        rc = 0;
+      } else {
+        e.writeBytes(("sh: " + command + ": not found\n").getBytes(StandardCharsets.UTF_8));
+        rc = 127;
+      }
+      err.write(e.toByteArray());
+      err.flush();
+      out.flush();
+      exit.onExit(rc);
+    }
+
+    @Override
+    public void destroy(ChannelSession channel) {}
+  }
+}
