@@ -69,8 +69,9 @@ echo "What every node serves now (each a self-signed certificate that expires in
 served
 step "validate the configuration" check --resolve-secrets
 step "inventory before" inventory
-step "renew via ACME DNS-01 (Pebble + BIND, CNAME delegation)" renew
-step "distribute to every node over SSH, verify by TLS" distribute
+step "renew via ACME DNS-01 (Pebble + BIND, CNAME delegation); distribution is the next step" renew --no-distribute
+step "distribute to every node over SSH (canary first), verify by TLS" distribute
+step "distribute again: every node already serves the current version" distribute
 step "inventory after" inventory
 step "expiry report to chat" report --chat
 echo

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
+import org.certfleet.deploy.Distributor;
 import org.certfleet.renewal.Outcome;
 import org.certfleet.renewal.RenewalService;
+import org.certfleet.store.FileCertificateStore;
 import org.certfleet.store.StoreLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Renew the certificates that are due with ACME DNS-01 and store each as its next version.",
       "Due: never issued, names changed, the CA's ARI window opened, renew-before reached, or a third of the",
-      "lifetime left (half for lifetimes of ten days or less). Failures back off per certificate."
+      "lifetime left (half for lifetimes of ten days or less). Failures back off per certificate.",
+      "Renewed certificates are then distributed to their nodes (as `certfleet distribute`), unless --no-distribute."
     })
 final class RenewCommand implements Callable<Integer> {
   private final CliContext ctx;
@@ -36,6 +39,9 @@ final class RenewCommand implements Callable<Integer> {
 
   @Option(names = "--dry-run", description = "say what would be renewed; contact no CA, write nothing")
   boolean dryRun;
+
+  @Option(names = "--no-distribute", description = "store renewed certificates only; do not deploy them to their nodes")
+  boolean noDistribute;
 
   RenewCommand(CliContext ctx) {
     this.ctx = ctx;
@@ -54,11 +60,18 @@ final class RenewCommand implements Callable<Integer> {
     }
     RenewalService service = new RenewalService(config, ctx.dnsProviders(), ctx.secrets(), ctx.clock(), ctx.sleeper());
     List<Outcome> outcomes;
+    Distributor.Report deployed = null;
     if (dryRun) {
       outcomes = service.plan(certs, force);
     } else {
       try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
         outcomes = service.renew(lock, certs, force);
+        // A renewed certificate is worth nothing until its nodes serve it: deploy it under the same lock.
+        List<CertSpec> renewedCerts = certs.stream().filter(c -> outcomes.stream()
+            .anyMatch(o -> o.kind() == Outcome.Kind.RENEWED && o.name().equals(c.name()))).toList();
+        if (!noDistribute && renewedCerts.stream().anyMatch(c -> !config.nodesFor(c).isEmpty())) {
+          deployed = Deployment.run(ctx, config, FileCertificateStore.writable(lock), renewedCerts, List.of(), false);
+        }
       }
     }
     long renewed = outcomes.stream().filter(o -> o.kind() == Outcome.Kind.RENEWED).count();
@@ -73,9 +86,15 @@ final class RenewCommand implements Callable<Integer> {
       ctx.out().printf("%d certificate%s: %d renewed, %d skipped, %d failed%n", outcomes.size(),
           outcomes.size() == 1 ? "" : "s", renewed, outcomes.size() - renewed - failed, failed);
     }
-    if (failed == 0) {
-      return ExitCodes.OK;
+    if (deployed != null) {
+      Deployment.print(ctx, deployed);
     }
-    return renewed > 0 ? ExitCodes.PARTIAL : ExitCodes.FAILURE;
+    int renewal = failed == 0 ? ExitCodes.OK : renewed > 0 ? ExitCodes.PARTIAL : ExitCodes.FAILURE;
+    int deploy = deployed == null ? ExitCodes.OK : Deployment.exitCode(deployed);
+    if (deploy == ExitCodes.OK) {
+      return renewal;
+    }
+    // Something was renewed (deployment only follows a renewal), so this is never a total failure.
+    return ExitCodes.PARTIAL;
   }
 }

@@ -113,6 +113,48 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void deploySectionDefaultsAndValues() throws IOException {
+    assertThat(load(VALID).deploy()).isEqualTo(DeployConfig.defaults());
+    assertThat(DeployConfig.defaults().parallelism()).isEqualTo(8);
+    assertThat(DeployConfig.defaults().maxFailedNodes()).isEqualTo(1);
+
+    DeployConfig d = load(VALID + """
+        deploy:
+          canary: esme
+          parallelism: 3
+          max-failed-nodes: 0
+          verify-timeout: 5s
+          hooks: [hooks/deploy/purge-cdn.sh, /usr/local/bin/notify]
+          hook-timeout: 2m
+        """).deploy();
+
+    assertThat(d.canary()).isEqualTo("esme");
+    assertThat(d.parallelism()).isEqualTo(3);
+    assertThat(d.maxFailedNodes()).isZero();
+    assertThat(d.verifyTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(d.hooks()).containsExactly(dir.resolve("hooks/deploy/purge-cdn.sh"), Path.of("/usr/local/bin/notify"));
+    assertThat(d.hookTimeout()).isEqualTo(Duration.ofMinutes(2));
+  }
+
+  @Test
+  void deploySectionRejectsAnUnknownCanaryAndOutOfRangeNumbers() {
+    assertThat(errors(VALID + """
+        deploy:
+          canary: fritz
+          parallelism: 0
+          max-failed-nodes: -1
+          verify-timeout: 0s
+          retries: 3
+        """)).containsExactly(
+            "certs.yaml:34:11: deploy.canary: node \"fritz\" is not defined (expected one of: sally, esme)",
+            "certs.yaml:35:16: deploy.parallelism: 0 is out of range (expected 1 to 256)",
+            "certs.yaml:36:21: deploy.max-failed-nodes: -1 is out of range (expected 0 to 10000)",
+            "certs.yaml:37:19: deploy.verify-timeout: \"0s\" must be longer than zero",
+            "certs.yaml:38:3: deploy.retries: unknown key (expected one of: canary, parallelism, max-failed-nodes,"
+                + " verify-timeout, hook-timeout, hooks)");
+  }
+
+  @Test
   void internationalizedNamesBecomePunycodeAndNameDefaultsToFirstDomain() throws IOException {
     AppConfig c = load(replace(
         "  - name: media.hachyderm.io\n    domains: [media.hachyderm.io]",

@@ -47,7 +47,7 @@ class DistributeIT {
     resetNodes(lab);
     cfg = lab.configCopy(dir, lab.tsigSecretFile());
     Files.writeString(cfg, "deploy:\n  verify-timeout: 3s\n", java.nio.file.StandardOpenOption.APPEND);
-    CliRun renew = CliRun.of("--config", cfg.toString(), "renew", MEDIA);
+    CliRun renew = CliRun.of("--config", cfg.toString(), "renew", "--no-distribute", MEDIA);
     assertThat(renew.exitCode()).as(renew.out() + renew.err()).isZero();
   }
 
@@ -84,6 +84,18 @@ class DistributeIT {
     CliRun again = CliRun.of("--config", cfg.toString(), "distribute", MEDIA);
     assertThat(again.exitCode()).isZero();
     assertThat(again.out()).contains(" current ").doesNotContain(" deployed ");
+  }
+
+  @Test
+  void renewDeploysWhatItRenewedUnderTheSameLock() throws Exception {
+    CliRun run = CliRun.of("--config", cfg.toString(), "renew", "--force", MEDIA);
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("RENEWED  version 2", lab.nodes().size() + " node(s) serve the current version");
+    String sha = issuedSha();
+    for (Lab.Node n : lab.nodes()) {
+      assertThat(served(n)).as(n.name()).isEqualTo(sha);
+    }
   }
 
   @Test

@@ -102,43 +102,11 @@ class DistributorTest {
   }
 
   AppConfig config() throws IOException {
-    StringBuilder y = new StringBuilder("""
-        acme:
-          directory: pebble
-          email: ops@hachyderm.io
-          agree-to-terms: true
-        dns:
-          default-provider: bind
-          providers:
-            - name: bind
-              type: exec
-              options:
-                command: /bin/true
-        certificates:
-          - name: media.hachyderm.io
-            domains: [media.hachyderm.io]
-            deploy-to: [cdn]
-        node-defaults:
-          ssh:
-            user: test
-        """);
-    y.append("    private-key: ").append(keyFile).append('\n');
-    y.append("    known-hosts: ").append(knownHosts).append('\n');
-    y.append("    connect-timeout: 5s\n    command-timeout: 5s\n");
-    y.append("  test-command: nginx -t\n  reload-command: nginx -s reload\n");
-    extraNodeSettings.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
-    y.append("nodes:\n");
-    for (FakeNode n : nodes.values()) {
-      y.append("  - name: ").append(n.name).append("\n    address: 127.0.0.1\n    ssh:\n      port: ").append(n.port())
-          .append("\n    probe-port: ").append(n.port()).append('\n');
-    }
-    y.append("groups:\n  - name: cdn\n    nodes: [")
-        .append(String.join(", ", nodes.keySet())).append("]\n");
-    y.append("deploy:\n  verify-timeout: 1s\n");
-    deploySettings.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
-    y.append("state:\n  dir: ").append(dir.resolve("state")).append('\n');
     Path file = dir.resolve("certs.yaml");
-    Files.writeString(file, y);
+    Files.writeString(file, FakeNode.config(keyFile, knownHosts, nodes.values(), extraNodeSettings,
+        "  verify-timeout: 1s\n" + deploySettings.entrySet().stream()
+            .map(e -> "  " + e.getKey() + ": " + e.getValue() + "\n").collect(Collectors.joining()),
+        dir.resolve("state")));
     return new ConfigLoader(TestCatalogs.dns(), TestCatalogs.channels()).load(file);
   }
 

@@ -173,6 +173,54 @@ public final class FakeNode implements AutoCloseable {
     }
   }
 
+  /**
+   * A certs.yaml deploying media.hachyderm.io to {@code nodes} (group {@code cdn}), each probed on its
+   * SSH port (the fake prober's key), with {@code nginx -t} / {@code nginx -s reload} as commands.
+   *
+   * @param nodeSettings extra {@code node-defaults} keys
+   * @param deploy the body of the {@code deploy:} section (indented lines), or empty
+   */
+  public static String config(Path keyFile, Path knownHosts, java.util.Collection<FakeNode> nodes,
+      Map<String, String> nodeSettings, String deploy, Path stateDir) {
+    StringBuilder y = new StringBuilder("""
+        acme:
+          directory: pebble
+          email: ops@hachyderm.io
+          agree-to-terms: true
+        dns:
+          default-provider: bind
+          providers:
+            - name: bind
+              type: exec
+              options:
+                command: /bin/true
+        certificates:
+          - name: media.hachyderm.io
+            domains: [media.hachyderm.io]
+            deploy-to: [cdn]
+        node-defaults:
+          ssh:
+            user: test
+        """);
+    y.append("    private-key: ").append(keyFile).append('\n');
+    y.append("    known-hosts: ").append(knownHosts).append('\n');
+    y.append("    connect-timeout: 5s\n    command-timeout: 5s\n");
+    y.append("  test-command: nginx -t\n  reload-command: nginx -s reload\n");
+    nodeSettings.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
+    y.append("nodes:\n");
+    for (FakeNode n : nodes) {
+      y.append("  - name: ").append(n.name).append("\n    address: 127.0.0.1\n    ssh:\n      port: ").append(n.port())
+          .append("\n    probe-port: ").append(n.port()).append('\n');
+    }
+    y.append("groups:\n  - name: cdn\n    nodes: [")
+        .append(String.join(", ", nodes.stream().map(n -> n.name).toList())).append("]\n");
+    if (!deploy.isEmpty()) {
+      y.append("deploy:\n").append(deploy);
+    }
+    y.append("state:\n  dir: ").append(stateDir).append('\n');
+    return y.toString();
+  }
+
   /** Writes an OpenSSH private key file for {@code key}, mode 0600. */
   public static Path writeClientKey(Path file, KeyPair key) throws IOException {
     try (OutputStream out = Files.newOutputStream(file)) {
