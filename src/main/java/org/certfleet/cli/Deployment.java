@@ -22,7 +22,8 @@ final class Deployment {
   static Distributor.Report run(CliContext ctx, AppConfig config, CertificateStore store, List<CertSpec> certs,
       List<String> nodes, boolean dryRun) throws IOException, InterruptedException {
     AuditLog audit = AuditLog.inStateDir(config.stateDir());
-    HookRunner hooks = new HookRunner(config.deploy().hookTimeout(), audit, ctx.clock());
+    HookRunner hooks = new HookRunner(config.deploy().hookTimeout(), config.source().toAbsolutePath().getParent(), audit,
+        ctx.clock());
     try (SshConnector ssh = new SshConnector(ctx.secrets());
         Distributor d = new Distributor(config, store, ssh, new JdkTlsProber(ctx.clock()), audit, hooks, ctx.clock(),
             ctx.sleeper())) {

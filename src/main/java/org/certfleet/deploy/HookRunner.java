@@ -44,12 +44,15 @@ public final class HookRunner {
   private static final int MAX_OUTPUT = 16 * 1024;
 
   private final Duration timeout;
+  private final Path workDir;
   private final AuditLog audit;
   private final java.time.Clock clock;
   private final ObjectMapper json = new ObjectMapper();
 
-  public HookRunner(Duration timeout, AuditLog audit, java.time.Clock clock) {
+  /** @param workDir where hooks run: the directory of certs.yaml, which relative hook paths are relative to */
+  public HookRunner(Duration timeout, Path workDir, AuditLog audit, java.time.Clock clock) {
     this.timeout = timeout;
+    this.workDir = workDir;
     this.audit = audit;
     this.clock = clock;
   }
@@ -81,7 +84,7 @@ public final class HookRunner {
   }
 
   private @Nullable String runOne(Path hook, Map<String, String> env) throws InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder(hook.toString()).redirectErrorStream(false);
+    ProcessBuilder pb = new ProcessBuilder(hook.toString()).directory(workDir.toFile()).redirectErrorStream(false);
     pb.environment().putAll(env);
     Process p;
     try {

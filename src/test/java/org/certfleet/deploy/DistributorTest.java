@@ -130,7 +130,7 @@ class DistributorTest {
       AuditLog audit = AuditLog.inStateDir(config.stateDir());
       try (SshConnector ssh = new SshConnector(SecretResolver.system());
           Distributor d = new Distributor(config, store, ssh, prober(), audit,
-              new HookRunner(config.deploy().hookTimeout(), audit, Clock.systemUTC()), Clock.systemUTC(),
+              new HookRunner(config.deploy().hookTimeout(), dir, audit, Clock.systemUTC()), Clock.systemUTC(),
               duration -> Thread.sleep(duration.toMillis()))) {
         return d.distribute(config.certificates(), List.of(), dryRun);
       }
@@ -434,6 +434,20 @@ class DistributorTest {
     assertThat(report.hooks().get(1).error()).isEqualTo("exit 7: purge failed: 503");
     assertThat(report.allGood()).isFalse();
     assertThat(report.anyGood()).isTrue();
+  }
+
+  @Test
+  void theExampleLogHookRecordsEveryNodeNextToTheConfig() throws Exception {
+    node("n1");
+    node("n2").testExit = 1;
+    deploySettings.put("hooks", "[" + Path.of("hooks/deploy/log-results.sh").toAbsolutePath() + "]");
+
+    Distributor.Report report = distribute(config(), false);
+
+    assertThat(report.hooks()).singleElement().satisfies(h -> assertThat(h.ok()).as(String.valueOf(h.error())).isTrue());
+    assertThat(Files.readString(dir.resolve("certfleet-deploys.log")))
+        .contains(CERT + " v1 serial " + next.facts().serial() + " on n1: ok")
+        .contains(CERT + " v1 serial " + next.facts().serial() + " on n2: FAILED");
   }
 
   @Test
