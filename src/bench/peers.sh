@@ -39,6 +39,10 @@ measure() {
   for ((i = 1; i <= RUNS; i++)); do
     RUN_DIR=$(mktemp -d "$WORK/run.XXXXXX")
     export RUN_DIR RUN_INDEX=$i
+    # A row's untimed set-up, when its function has one: FUNCTION_prepare ARGS...
+    if declare -F "$1_prepare" >/dev/null; then
+      "$1_prepare" "${@:2}" >"$RUN_DIR/prepare.log" 2>&1 || { echo "FAILED: set-up of $label" >&2; tail -20 "$RUN_DIR/prepare.log" >&2; return 1; }
+    fi
     t0=$(date +%s.%N)
     # A subshell run as a plain command keeps set -e in force inside it (an `if ! cmd` would switch it off).
     local rc=0
@@ -137,10 +141,23 @@ open(path, "w").write(text.replace("certificates:\n", "certificates:\n" + extra,
 PY
     local names=()
     for ((i = 1; i <= n; i++)); do names+=("$(printf 'bench-%02d.hachyderm.io' "$i")"); done
-    java -jar target/certfleet.jar --config "$RUN_DIR/certs.yaml" renew "${names[@]}"
+    src/main/sh/certfleet --config "$RUN_DIR/certs.yaml" renew --no-distribute "${names[@]}"
   else
-    java -jar target/certfleet.jar --config "$RUN_DIR/certs.yaml" renew hachyderm.io
+    src/main/sh/certfleet --config "$RUN_DIR/certs.yaml" renew --no-distribute hachyderm.io
   fi
+}
+
+# certfleet distribute of hachyderm.io (2 SANs) to the first N nodes, defaults (canary, 8 in parallel),
+# including JVM start. Untimed set-up: a new version is issued into a state dir shared by the runs.
+certfleet_distribute_prepare() { # node count
+  local n=$1
+  sed -e "s|dir: $CERTFLEET_LAB_DIR/certfleet-state|dir: $WORK/distribute-state|" "$CERTFLEET_CONFIG" >"$RUN_DIR/certs.yaml"
+  src/main/sh/certfleet --config "$RUN_DIR/certs.yaml" renew --force --no-distribute hachyderm.io
+}
+certfleet_distribute() { # node count
+  local n=$1 i names=()
+  for ((i = 0; i < n; i++)); do names+=("${NODE_LIST[i]%%=*}"); done
+  src/main/sh/certfleet --config "$RUN_DIR/certs.yaml" distribute hachyderm.io --nodes "$(IFS=,; echo "${names[*]}")"
 }
 
 probe_loop() {
@@ -168,6 +185,9 @@ measure "openssl s_client probe loop, 20 nodes x 3 names" probe_loop
 # certfleet's rows: one line each, added by the issues that build each capability.
 measure "certfleet renew, 1 cert / 2 SANs, defaults (incl. JVM start)" certfleet_renew 1
 measure "certfleet renew, 25 certs in one run, defaults" certfleet_renew 25
+measure "certfleet distribute + verify, 1 node (incl. JVM start)" certfleet_distribute 1
+measure "certfleet distribute + verify, 4 nodes" certfleet_distribute 4
+measure "certfleet distribute + verify, 20 nodes" certfleet_distribute 20
 
 # ---- report --------------------------------------------------------------------------------------
 {
@@ -206,9 +226,13 @@ The rows' commands are functions in `src/bench/peers.sh`; what they run, exactly
   serial is served (every 100 ms, at most 5 s).
 - `probe_loop`: `openssl s_client -connect NODE:8443 -servername NAME | openssl x509 -noout -serial` for each of the
   20 nodes and 3 names, one after another.
-- `certfleet_renew 1|25`: `java -jar target/certfleet.jar --config CFG renew hachyderm.io` (or the 25 names) with the
-  lab config minus its faster propagation settings (so certfleet's defaults: poll every 2 s, 120 s timeout) and a
-  fresh state directory per run (new account, new orders).
+- `certfleet_renew 1|25`: `src/main/sh/certfleet --config CFG renew --no-distribute hachyderm.io` (or the 25
+  names) with the lab config minus its faster propagation settings (so certfleet's defaults: poll every 2 s, 120 s
+  timeout) and a fresh state directory per run (new account, new orders).
+- `certfleet_distribute N`: untimed set-up `renew --force --no-distribute hachyderm.io` (a new version in a state
+  directory shared by the runs), then timed `src/main/sh/certfleet --config CFG distribute hachyderm.io
+  --nodes FIRST_N_NODES` with the defaults (canary first, then 8 nodes at a time; upload, switch, `nginx -t`,
+  reload, TLS check of both names per node), JVM start included.
 
 Notes:
 - Issuance rows order one certificate for `hachyderm.io` + `www.hachyderm.io` (DNS-01 via RFC2136 + TSIG to the lab
@@ -216,9 +240,11 @@ Notes:
 - The shell loop is the Hachyderm runbook: per node `scp` of the four files into `archive/` as a new version,
   `ln -sfn` of the `live/` links, `nginx -t`, `nginx -s reload`, then `openssl s_client` until the new serial is
   served (reload is asynchronous). Four SSH connections per node, one node after another.
-- certfleet's renew rows include the JVM's start-up (about 1 s here); certfleet checks the TXT records on both
-  authoritative nameservers directly and polls the CA about once a second. Distribution and probing rows come
-  with the issues that build them.
+- certfleet's rows run the launcher `src/main/sh/certfleet` (`java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar
+  target/certfleet.jar`) and include the JVM's start-up (about 1 s here); certfleet checks the TXT records on both
+  authoritative nameservers directly and polls the CA about once a second. certfleet's distribute rows run the
+  same steps as the shell loop per node (plus a read-back check of every uploaded file and a check of every
+  name), over one SSH session per node. The probing row of certfleet comes with the inventory issue.
 EOF
 } >"$OUT"
 echo "wrote $OUT" >&2

@@ -50,7 +50,7 @@ step() { # label, certfleet arguments...
   shift
   printf '\n\033[1m-- %s\033[0m  (certfleet %s)\n' "$label" "$*"
   local t=$SECONDS out rc=0
-  out=$(java -jar target/certfleet.jar --config "$CERTFLEET_CONFIG" "$@" 2>&1) || rc=$?
+  out=$(src/main/sh/certfleet --config "$CERTFLEET_CONFIG" "$@" 2>&1) || rc=$?
   printf '%s\n' "$out"
   if ((rc == 1)) && grep -q "not available yet" <<<"$out"; then
     echo "NOT AVAILABLE YET: certfleet $*"

@@ -2,7 +2,13 @@ package org.certfleet.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.certfleet.alert.AlertChannels;
+import org.certfleet.alert.AlertMessage;
+import org.certfleet.alert.Alerter;
 import org.certfleet.audit.AuditLog;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
@@ -27,7 +33,46 @@ final class Deployment {
     try (SshConnector ssh = new SshConnector(ctx.secrets());
         Distributor d = new Distributor(config, store, ssh, new JdkTlsProber(ctx.clock()), audit, hooks, ctx.clock(),
             ctx.sleeper())) {
-      return d.distribute(certs, nodes, dryRun);
+      Distributor.Report report = d.distribute(certs, nodes, dryRun);
+      if (!dryRun) {
+        alertFailures(ctx, config, report);
+      }
+      return report;
+    }
+  }
+
+  /**
+   * One chat message per certificate whose rollout left a node without it or whose hook failed: the
+   * node, the step and the error of each, so the operator does not have to go looking.
+   */
+  static void alertFailures(CliContext ctx, AppConfig config, Distributor.Report report) throws InterruptedException {
+    Alerter alerter = new Alerter(AlertChannels.create(config.alerts(), ctx.secrets(), ctx.clock(), ctx.sleeper()));
+    if (!alerter.hasChannels()) {
+      return;
+    }
+    Map<String, List<String>> lines = new LinkedHashMap<>();
+    Map<String, int[]> counts = new LinkedHashMap<>();
+    for (NodeResult r : report.nodes()) {
+      int[] c = counts.computeIfAbsent(r.cert(), k -> new int[2]);
+      c[1]++;
+      if (!r.status().good()) {
+        c[0]++;
+        lines.computeIfAbsent(r.cert(), k -> new ArrayList<>()).add("- " + r.node() + ": " + r.status().label()
+            + " at " + r.step().label() + ": " + r.detail());
+      }
+    }
+    for (HookRunner.HookResult h : report.hooks()) {
+      if (!h.ok()) {
+        lines.computeIfAbsent(h.cert(), k -> new ArrayList<>()).add("- hook " + h.hook() + ": " + h.error());
+      }
+    }
+    for (Map.Entry<String, List<String>> e : lines.entrySet()) {
+      int[] c = counts.getOrDefault(e.getKey(), new int[2]);
+      String summary = c[0] > 0
+          ? "certfleet: " + e.getKey() + " is not served by " + c[0] + " of " + c[1] + " node(s) after distribution"
+          : "certfleet: a deploy hook failed after distributing " + e.getKey();
+      alerter.send(new AlertMessage("DEPLOY_FAILED:" + e.getKey(), c[0] == c[1] ? "critical" : "warning", summary,
+          e.getValue()));
     }
   }
 

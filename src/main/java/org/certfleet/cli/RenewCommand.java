@@ -3,6 +3,9 @@ package org.certfleet.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.certfleet.alert.AlertChannels;
+import org.certfleet.alert.AlertMessage;
+import org.certfleet.alert.Alerter;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
@@ -47,6 +50,20 @@ final class RenewCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
+  /** One chat message per certificate whose renewal failed, with the step and the error. */
+  private void alertFailures(AppConfig config, List<Outcome> outcomes) throws InterruptedException {
+    List<Outcome> failures = outcomes.stream().filter(o -> o.kind() == Outcome.Kind.FAILED).toList();
+    if (failures.isEmpty() || config.alerts().channels().isEmpty()) {
+      return;
+    }
+    Alerter alerter = new Alerter(AlertChannels.create(config.alerts(), ctx.secrets(), ctx.clock(), ctx.sleeper()));
+    for (Outcome o : failures) {
+      alerter.send(new AlertMessage("RENEWAL_FAILED:" + o.name(), "warning",
+          "certfleet: renewing " + o.name() + " failed" + (o.step() == null ? "" : " at " + o.step()),
+          List.of(o.detail())));
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     AppConfig config = ctx.loadConfig();
@@ -66,6 +83,7 @@ final class RenewCommand implements Callable<Integer> {
     } else {
       try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
         outcomes = service.renew(lock, certs, force);
+        alertFailures(config, outcomes);
         // A renewed certificate is worth nothing until its nodes serve it: deploy it under the same lock.
         List<CertSpec> renewedCerts = certs.stream().filter(c -> outcomes.stream()
             .anyMatch(o -> o.kind() == Outcome.Kind.RENEWED && o.name().equals(c.name()))).toList();

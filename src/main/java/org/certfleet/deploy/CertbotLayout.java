@@ -54,6 +54,23 @@ final class CertbotLayout implements RemoteLayout {
   }
 
   @Override
+  public DeployedState inspect(NodeSession s) throws NodeAccessException {
+    String link = live + "/" + PemFile.CERT.liveName();
+    String location = s.readLink(link).map(t -> link + " -> " + t).orElse(link);
+    String keyLink = live + "/" + PemFile.PRIVKEY.liveName();
+    Optional<NodeSession.RemoteFile> keyFile = s.readLink(keyLink)
+        .map(t -> t.startsWith("/") ? t : live + "/" + t)
+        .map(t -> {
+          try {
+            return s.lstat(t).orElse(null);
+          } catch (NodeAccessException e) {
+            return null;
+          }
+        });
+    return RemoteLayout.state(s, name, location, s.read(link), s.read(keyLink), keyFile);
+  }
+
+  @Override
   public Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException {
     s.mkdirs(archiveRoot, 0700);
     s.mkdirs(liveRoot, 0700);

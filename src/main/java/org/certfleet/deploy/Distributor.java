@@ -48,6 +48,8 @@ public final class Distributor implements AutoCloseable {
   private final HookRunner hooks;
   private final Clock clock;
   private final Map<String, NodeSession> sessions = new ConcurrentHashMap<>();
+  /** Nodes that could not be reached in this run: later certificates fail at once instead of waiting again. */
+  private final Map<String, NodeAccessException> unreachable = new ConcurrentHashMap<>();
 
   public Distributor(AppConfig config, CertificateStore store, SshConnector ssh, TlsProber prober, AuditLog audit,
       HookRunner hooks, Clock clock, Sleeper sleeper) {
@@ -202,13 +204,22 @@ public final class Distributor implements AutoCloseable {
   }
 
   private NodeSession session(NodeSpec node) throws NodeAccessException {
+    NodeAccessException earlier = unreachable.get(node.name());
+    if (earlier != null) {
+      throw new NodeAccessException(earlier.getMessage() + " (earlier in this run; not retried)", earlier);
+    }
     NodeSession s = sessions.get(node.name());
     if (s != null && s.isOpen()) {
       return s;
     }
-    NodeSession fresh = ssh.open(node);
-    sessions.put(node.name(), fresh);
-    return fresh;
+    try {
+      NodeSession fresh = ssh.open(node);
+      sessions.put(node.name(), fresh);
+      return fresh;
+    } catch (NodeAccessException e) {
+      unreachable.put(node.name(), e);
+      throw e;
+    }
   }
 
   /** Records in the lineage's metadata which nodes hold the version now. */

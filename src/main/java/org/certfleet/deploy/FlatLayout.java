@@ -21,11 +21,13 @@ final class FlatLayout implements RemoteLayout {
   static final String BACKUP_SUFFIX = ".certfleet-previous";
 
   private final NodeSpec node;
+  private final String name;
   private final String fullchain;
   private final String privkey;
 
   FlatLayout(NodeSpec node, CertName cert) {
     this.node = node;
+    this.name = cert.value();
     NodeSpec.FlatPaths flat = java.util.Objects.requireNonNull(node.flat(), "flat layout without paths");
     this.fullchain = flat.fullchain().replace("{name}", cert.value());
     this.privkey = flat.privkey().replace("{name}", cert.value());
@@ -34,6 +36,11 @@ final class FlatLayout implements RemoteLayout {
   @Override
   public Optional<CertFacts> current(NodeSession s) throws NodeAccessException {
     return s.read(fullchain).flatMap(RemoteLayout::firstCertificate);
+  }
+
+  @Override
+  public DeployedState inspect(NodeSession s) throws NodeAccessException {
+    return RemoteLayout.state(s, name, fullchain, s.read(fullchain), s.read(privkey), s.lstat(privkey));
   }
 
   @Override

@@ -31,6 +31,9 @@ interface RemoteLayout {
   /** The facts of the certificate the node's config points to now, when there is one that parses. */
   Optional<CertFacts> current(NodeSession s) throws NodeAccessException;
 
+  /** What the node holds: certificate, key (checked against the certificate), key file mode and owner. */
+  DeployedState inspect(NodeSession s) throws NodeAccessException;
+
   /** Uploads {@code bundle} without making it visible. */
   Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException;
 
@@ -51,6 +54,36 @@ interface RemoteLayout {
     List<String> files();
 
     String target();
+  }
+
+  /**
+   * Builds the state from what was read: {@code certPem}/{@code keyPem} empty when the file is missing.
+   * The key is only parsed and compared here, never kept or printed.
+   */
+  static DeployedState state(NodeSession s, String cert, String location, Optional<byte[]> certPem,
+      Optional<byte[]> keyPem, Optional<NodeSession.RemoteFile> keyFile) {
+    String node = s.node().name();
+    int mode = keyFile.map(NodeSession.RemoteFile::mode).orElse(-1);
+    int owner = keyFile.map(NodeSession.RemoteFile::uid).orElse(-1);
+    if (certPem.isEmpty()) {
+      return new DeployedState(node, cert, location, null, null, mode, owner, "no certificate at " + location);
+    }
+    Optional<CertFacts> facts = firstCertificate(certPem.get());
+    if (facts.isEmpty()) {
+      return new DeployedState(node, cert, location, null, null, mode, owner, "the certificate at " + location
+          + " does not parse");
+    }
+    if (keyPem.isEmpty()) {
+      return new DeployedState(node, cert, location, facts.get(), null, mode, owner, "no private key next to " + location);
+    }
+    Boolean matches;
+    try {
+      var leaf = Pem.certificates(certPem.get()).get(0);
+      matches = org.certfleet.cert.CertificateBundle.matches(Pem.privateKey(keyPem.get()), leaf.getPublicKey());
+    } catch (RuntimeException e) {
+      return new DeployedState(node, cert, location, facts.get(), false, mode, owner, "the private key does not parse");
+    }
+    return new DeployedState(node, cert, location, facts.get(), matches, mode, owner, null);
   }
 
   /** Parses the first certificate of a PEM file read from a node; empty when it does not parse. */

@@ -62,6 +62,24 @@ class JarIT {
   }
 
   @Test
+  void theLauncherRunsTheJarWithItsJvmSettingsAndPassesTheExitCode(@TempDir Path dir) throws Exception {
+    Process p = new ProcessBuilder("src/main/sh/certfleet", "--config", dir.resolve("missing.yaml").toString(), "check")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(out).contains("missing.yaml", "file not found");
+
+    ProcessBuilder missing = new ProcessBuilder("src/main/sh/certfleet", "--version").redirectErrorStream(true);
+    missing.environment().put("CERTFLEET_JAR", dir.resolve("nope.jar").toString());
+    Process m = missing.start();
+    String text = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(m.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(m.exitValue()).isEqualTo(1);
+    assertThat(text).contains("nope.jar not found");
+  }
+
+  @Test
   void aBadConfigIsOneLinePerErrorAndExitTwo(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("certs.yaml");
     Files.writeString(cfg, "acme: {directory: pebble}\n");

@@ -106,12 +106,18 @@ class DistributeIT {
     String oldServed = served(broken);
     try {
       Files.writeString(conf, original.replace("worker_processes 1;", "worker_processes 1;\nssl_certificat_typo on;"));
+      lab.clearWebhookRequests();
 
       CliRun run = CliRun.of("--config", cfg.toString(), "distribute", MEDIA);
 
       assertThat(run.exitCode()).as(run.out() + run.err()).isEqualTo(ExitCodes.PARTIAL);
       assertThat(run.out()).containsPattern(broken.name() + " +failed +test .*unknown directive \"ssl_certificat_typo\"");
       assertThat(served(broken)).isEqualTo(oldServed);
+      assertThat(lab.webhookRequests()).singleElement().satisfies(r -> {
+        assertThat(r.get("query").asText()).contains("wait=true");
+        assertThat(r.get("body").asText()).contains("media.hachyderm.io is not served by 1 of " + lab.nodes().size(),
+            broken.name() + ": failed at test", "unknown directive");
+      });
       assertThat(Files.readSymbolicLink(broken.baseDir().resolve("live/" + MEDIA + "/fullchain.pem")))
           .isEqualTo(Path.of("../../archive/" + MEDIA + "/fullchain1.pem"));
       String sha = issuedSha();
