@@ -3,9 +3,11 @@ package org.certfleet.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
+import org.certfleet.ssh.SshConnector;
 import org.certfleet.store.FileCertificateStore;
 import org.certfleet.store.StoreLock;
 import picocli.CommandLine.Command;
@@ -44,6 +46,15 @@ final class DistributeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    CompletableFuture<SshConnector> ssh = Deployment.warmUp(ctx);
+    try {
+      return distribute(ssh);
+    } finally {
+      Deployment.close(ssh);
+    }
+  }
+
+  private int distribute(CompletableFuture<SshConnector> ssh) throws Exception {
     AppConfig config = ctx.loadConfig();
     List<CertSpec> certs = new ArrayList<>();
     for (String n : names) {
@@ -60,10 +71,10 @@ final class DistributeCommand implements Callable<Integer> {
     }
     Distributor.Report report;
     if (dryRun) {
-      report = Deployment.run(ctx, config, FileCertificateStore.readOnly(config.stateDir()), certs, nodes, true);
+      report = Deployment.run(ctx, config, FileCertificateStore.readOnly(config.stateDir()), certs, nodes, true, ssh);
     } else {
       try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
-        report = Deployment.run(ctx, config, FileCertificateStore.writable(lock), certs, nodes, false);
+        report = Deployment.run(ctx, config, FileCertificateStore.writable(lock), certs, nodes, false, ssh);
       }
     }
     Deployment.print(ctx, report);

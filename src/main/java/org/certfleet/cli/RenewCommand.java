@@ -3,12 +3,14 @@ package org.certfleet.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import org.certfleet.alert.AlertChannels;
 import org.certfleet.alert.AlertMessage;
 import org.certfleet.alert.Alerter;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
+import org.certfleet.ssh.SshConnector;
 import org.certfleet.renewal.Outcome;
 import org.certfleet.renewal.RenewalService;
 import org.certfleet.store.FileCertificateStore;
@@ -88,7 +90,12 @@ final class RenewCommand implements Callable<Integer> {
         List<CertSpec> renewedCerts = certs.stream().filter(c -> outcomes.stream()
             .anyMatch(o -> o.kind() == Outcome.Kind.RENEWED && o.name().equals(c.name()))).toList();
         if (!noDistribute && renewedCerts.stream().anyMatch(c -> !config.nodesFor(c).isEmpty())) {
-          deployed = Deployment.run(ctx, config, FileCertificateStore.writable(lock), renewedCerts, List.of(), false);
+          CompletableFuture<SshConnector> ssh = Deployment.warmUp(ctx);
+          try {
+            deployed = Deployment.run(ctx, config, FileCertificateStore.writable(lock), renewedCerts, List.of(), false, ssh);
+          } finally {
+            Deployment.close(ssh);
+          }
         }
       }
     }
