@@ -419,6 +419,8 @@ alerts:
       type: discord
       options:
         webhook-url: \${file:$LAB_DIR/webhook/discord.url}
+inventory:
+  ca-bundle: $LAB_DIR/pebble/issuer-root.pem
 schedule:
   time-zone: UTC
   renewal-check: "0/30 * * * * ?"

@@ -36,6 +36,7 @@ class ArchitectureTest {
       Map.entry("audit", Set.of()),
       Map.entry("ssh", Set.of("config")),
       Map.entry("deploy", Set.of("ssh", "probe", "store", "audit", "config", "cert", "time")),
+      Map.entry("inventory", Set.of("deploy", "ssh", "probe", "renewal", "store", "config", "cert", "time")),
       Map.entry("cli", Set.of("*")));
 
   @Test

@@ -80,6 +80,11 @@ public final class CliContext {
     return dnsProviders;
   }
 
+  /** An environment variable, or null. */
+  @Nullable String env(String name) {
+    return env.apply(name);
+  }
+
   boolean json() {
     return root.json;
   }
@@ -109,7 +114,7 @@ public final class CliContext {
 
   private static AppConfig withState(AppConfig c, Path state) {
     return new AppConfig(
-        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), state,
+        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), c.inventory(), state,
         c.secretUses());
   }
 

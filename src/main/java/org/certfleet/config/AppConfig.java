@@ -25,6 +25,7 @@ public record AppConfig(
     AlertConfig alerts,
     ScheduleConfig schedule,
     DeployConfig deploy,
+    InventoryConfig inventory,
     Path stateDir,
     List<SecretUse> secretUses) {
 
@@ -35,6 +36,7 @@ public record AppConfig(
     Objects.requireNonNull(alerts, "alerts");
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(deploy, "deploy");
+    Objects.requireNonNull(inventory, "inventory");
     Objects.requireNonNull(stateDir, "stateDir");
     certificates = List.copyOf(certificates);
     nodes = List.copyOf(nodes);

@@ -56,7 +56,7 @@ public final class ConfigLoader {
           "letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory",
           "pebble", "acme://pebble");
   private static final List<String> TOP_LEVEL =
-      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "state");
+      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "inventory", "state");
 
   private final PluginCatalog dnsProviders;
   private final PluginCatalog alertChannels;
@@ -151,12 +151,13 @@ public final class ConfigLoader {
       AlertConfig alerts = alerts(root);
       ScheduleConfig schedule = schedule(root);
       DeployConfig deploy = deploy(root, nodeNodes.keySet());
+      InventoryConfig inventory = inventory(root);
       Path stateDir = state(root);
       root.finish();
       if (acme == null || dns == null || alerts == null || schedule == null || deploy == null || stateDir == null) {
         return null;
       }
-      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, stateDir, secretUses);
+      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, inventory, stateDir, secretUses);
     }
 
     // ---- acme ------------------------------------------------------------------------------
@@ -582,6 +583,16 @@ public final class ConfigLoader {
           maxFailed == null ? DeployConfig.DEFAULT_MAX_FAILED_NODES : maxFailed,
           verify == null ? DeployConfig.DEFAULT_VERIFY_TIMEOUT : verify, hooks,
           hookTimeout == null ? DeployConfig.DEFAULT_HOOK_TIMEOUT : hookTimeout);
+    }
+
+    InventoryConfig inventory(YamlReader.Mapping root) {
+      YamlReader.Mapping m = r.mapping(root.get("inventory"), "inventory");
+      if (m == null) {
+        return InventoryConfig.defaults();
+      }
+      Path bundle = localPath(m.get("ca-bundle"), "inventory.ca-bundle");
+      m.finish();
+      return new InventoryConfig(bundle);
     }
 
     @Nullable Path state(YamlReader.Mapping root) {

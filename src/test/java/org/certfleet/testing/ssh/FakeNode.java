@@ -148,6 +148,11 @@ public final class FakeNode implements AutoCloseable {
     return down ? null : served.get(sni);
   }
 
+  /** Makes the node serve {@code leaf} for {@code sni} until its next reload (a vanity domain, a misconfiguration). */
+  public void serve(String sni, X509Certificate leaf) {
+    served.put(sni, leaf);
+  }
+
   /** Marks {@code fullchain} (a node path) as configured in nginx for its certificate's names. */
   public void serveFrom(String fullchainNodePath) {
     servedFiles.add(fullchainNodePath);

@@ -1,0 +1,56 @@
+package org.certfleet.inventory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.certfleet.cert.CertFacts;
+import org.certfleet.deploy.DeployedState;
+import org.jspecify.annotations.Nullable;
+
+/** One inventory scan: every certificate with its issued, deployed and served views, and the findings. */
+public record InventoryReport(Instant at, List<CertView> certificates, List<Finding> findings) {
+  public InventoryReport {
+    Objects.requireNonNull(at, "at");
+    certificates = List.copyOf(certificates);
+    findings = List.copyOf(findings);
+  }
+
+  /** The worst severity found, or null when there is no finding. */
+  public @Nullable Severity worst() {
+    return findings.stream().map(Finding::severity).max(Enum::compareTo).orElse(null);
+  }
+
+  /**
+   * One certificate.
+   *
+   * @param issued the store's current version, null when never issued
+   * @param version the current version number, 0 when never issued
+   */
+  public record CertView(String cert, @Nullable CertFacts issued, int version, List<NodeView> nodes) {
+    public CertView {
+      nodes = List.copyOf(nodes);
+    }
+  }
+
+  /**
+   * One certificate on one node.
+   *
+   * @param deployed what the node's files hold; null when the node could not be reached
+   * @param unreachable why the node's files could not be read, or null
+   */
+  public record NodeView(String node, @Nullable DeployedState deployed, @Nullable String unreachable,
+      List<ServedView> served) {
+    public NodeView {
+      served = List.copyOf(served);
+    }
+  }
+
+  /**
+   * What one name served on one node.
+   *
+   * @param leaf the served leaf, null when the handshake failed ({@code error} says why)
+   * @param chainProblem why the served chain does not validate, or null when it does
+   */
+  public record ServedView(String name, String endpoint, @Nullable CertFacts leaf, @Nullable String chainProblem,
+      @Nullable String error) {}
+}
