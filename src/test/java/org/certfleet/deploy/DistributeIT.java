@@ -21,6 +21,7 @@ import org.certfleet.store.FileCertificateStore;
 import org.certfleet.cert.CertName;
 import org.certfleet.testing.lab.Lab;
 import org.certfleet.testing.lab.LabExtension;
+import org.certfleet.testing.lab.LabNodes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class DistributeIT {
   void setUp(Lab lab, @TempDir Path dir) throws Exception {
     this.lab = lab;
     this.dir = dir;
-    resetNodes(lab);
+    LabNodes.resetCertificates(lab);
     cfg = lab.configCopy(dir, lab.tsigSecretFile());
     Files.writeString(cfg, "deploy:\n  verify-timeout: 3s\n", java.nio.file.StandardOpenOption.APPEND);
     CliRun renew = CliRun.of("--config", cfg.toString(), "renew", "--no-distribute", MEDIA);
@@ -53,7 +54,7 @@ class DistributeIT {
 
   @AfterEach
   void tearDown() throws Exception {
-    resetNodes(lab);
+    LabNodes.resetCertificates(lab);
   }
 
   String issuedSha() throws IOException {
@@ -171,54 +172,5 @@ class DistributeIT {
   private static void signal(String sig, long pid) throws Exception {
     Process p = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
     assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-  }
-
-  /**
-   * Points every node's live/ links back at the lab's version 1, removes later versions, reloads
-   * nginx and waits until the initial certificates are served again.
-   */
-  static void resetNodes(Lab lab) throws Exception {
-    JdkTlsProber prober = new JdkTlsProber(Clock.systemUTC());
-    for (Lab.Node n : lab.nodes()) {
-      boolean changed = false;
-      for (String cert : lab.certificates()) {
-        Path archive = n.baseDir().resolve("archive/" + cert);
-        try (Stream<Path> files = Files.list(archive)) {
-          for (Path f : files.toList()) {
-            if (!f.getFileName().toString().matches("(cert|chain|fullchain|privkey)1\\.pem")) {
-              Files.delete(f);
-              changed = true;
-            }
-          }
-        }
-        for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
-          Path link = n.baseDir().resolve("live/" + cert + "/" + kind + ".pem");
-          Path target = Path.of("../../archive/" + cert + "/" + kind + "1.pem");
-          if (!Files.isSymbolicLink(link) || !Files.readSymbolicLink(link).equals(target)) {
-            Files.deleteIfExists(link);
-            Files.createSymbolicLink(link, target);
-            changed = true;
-          }
-        }
-      }
-      if (changed) {
-        Process p = new ProcessBuilder(n.reloadCommand().split(" ")).inheritIO().start();
-        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      }
-    }
-    Instant deadline = Instant.now().plusSeconds(15);
-    for (Lab.Node n : lab.nodes()) {
-      for (String cert : lab.certificates()) {
-        while (true) {
-          ProbeResult r = prober.probe(new Endpoint(n.address(), n.httpsPort(), cert), Duration.ofSeconds(3));
-          boolean initial = r.leaf().map(l -> l.notAfter().isBefore(Instant.now().plus(Duration.ofDays(6)))).orElse(false);
-          if (initial) {
-            break;
-          }
-          assertThat(Instant.now()).as("%s on %s back to the initial certificate", cert, n.name()).isBefore(deadline);
-          Thread.sleep(100);
-        }
-      }
-    }
   }
 }
