@@ -160,6 +160,19 @@ certfleet_distribute() { # node count
   src/main/sh/certfleet --config "$RUN_DIR/certs.yaml" distribute hachyderm.io --nodes "$(IFS=,; echo "${names[*]}")"
 }
 
+# certfleet inventory of the whole lab with extra probe names on media.hachyderm.io so that the scan makes
+# 1,000 (node, name) TLS handshakes (20 nodes x 50 names) plus 20 SSH inspections.
+certfleet_inventory_prepare() {
+  local names
+  names=$(python3 -c 'print(", ".join("p%02d.hachyderm.io" % i for i in range(1, 47)))')
+  sed -e "s|dir: $CERTFLEET_LAB_DIR/certfleet-state|dir: $RUN_DIR/state|" \
+    -e "0,/^    deploy-to: \[cdn\]\$/s//    deploy-to: [cdn]\n    probe: [$names]/" "$CERTFLEET_CONFIG" >"$RUN_DIR/certs.yaml"
+}
+certfleet_inventory() {
+  src/main/sh/certfleet --config "$RUN_DIR/certs.yaml" inventory --fail-on never >"$RUN_DIR/inventory.txt"
+  grep -q "finding(s)" "$RUN_DIR/inventory.txt"
+}
+
 probe_loop() {
   local pair ip sni
   for pair in "${NODE_LIST[@]}"; do
@@ -188,6 +201,7 @@ measure "certfleet renew, 25 certs in one run, defaults" certfleet_renew 25
 measure "certfleet distribute + verify, 1 node (incl. JVM start)" certfleet_distribute 1
 measure "certfleet distribute + verify, 4 nodes" certfleet_distribute 4
 measure "certfleet distribute + verify, 20 nodes" certfleet_distribute 20
+measure "certfleet inventory, 20 nodes: 1,000 TLS probes + 20 SSH inspections" certfleet_inventory
 
 # ---- report --------------------------------------------------------------------------------------
 {
@@ -224,6 +238,9 @@ The rows' commands are functions in `src/bench/peers.sh`; what they run, exactly
   for the four files; `ssh … nginx -t -q -p P -c P/conf/nginx.conf`; `ssh … nginx -s reload -p P -c …`; then
   `openssl s_client -connect NODE:8443 -servername hachyderm.io | openssl x509 -noout -serial` until the new
   serial is served (every 100 ms, at most 5 s).
+- `certfleet_inventory`: `src/main/sh/certfleet --config CFG inventory --fail-on never` with 46 extra `probe`
+  names on media.hachyderm.io, so 20 nodes x 50 names = 1,000 TLS handshakes (32 at a time, chains validated) and
+  20 SSH sessions reading each node's files; compare with `probe_loop`, which does 60 handshakes one by one.
 - `probe_loop`: `openssl s_client -connect NODE:8443 -servername NAME | openssl x509 -noout -serial` for each of the
   20 nodes and 3 names, one after another.
 - `certfleet_renew 1|25`: `src/main/sh/certfleet --config CFG renew --no-distribute hachyderm.io` (or the 25
@@ -244,7 +261,7 @@ Notes:
   target/certfleet.jar`) and include the JVM's start-up (about 1 s here); certfleet checks the TXT records on both
   authoritative nameservers directly and polls the CA about once a second. certfleet's distribute rows run the
   same steps as the shell loop per node (plus a read-back check of every uploaded file and a check of every
-  name), over one SSH session per node. The probing row of certfleet comes with the inventory issue.
+  name), over one SSH session per node. The inventory row probes 1,000 (node, name) pairs.
 EOF
 } >"$OUT"
 echo "wrote $OUT" >&2

@@ -116,7 +116,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"inventory", "report", "daemon"})
+  @ValueSource(strings = {"report", "daemon"})
   void commandsNotBuiltYetSaySoAndFail(String command) {
     CliRun run = CliRun.of(command, "--whatever", "x");
 
