@@ -7,14 +7,19 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 import org.certfleet.config.AppConfig;
+import org.certfleet.config.CertSpec;
 import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.SecretResolver;
 import org.certfleet.dns.DnsProviders;
 import org.certfleet.time.Sleeper;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * What every command needs, wired once in {@code Main}: the parsed global options, output streams,
@@ -116,6 +121,20 @@ public final class CliContext {
     return new AppConfig(
         c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), c.inventory(), state,
         c.secretUses());
+  }
+
+  /**
+   * The certificates named on the command line, in that order, or all of them when none was named.
+   *
+   * @throws ParameterException for a name certs.yaml does not define (exit code 2)
+   */
+  List<CertSpec> certificates(AppConfig config, List<String> names, CommandLine commandLine) {
+    List<CertSpec> certs = new ArrayList<>();
+    for (String n : names) {
+      certs.add(config.certificate(n).orElseThrow(() -> new ParameterException(commandLine,
+          "no certificate named " + n + " in " + configLabel())));
+    }
+    return certs.isEmpty() ? config.certificates() : certs;
   }
 
   /** {@code --state}, else the config's {@code state.dir} (which needs a valid config). */

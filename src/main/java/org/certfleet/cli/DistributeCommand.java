@@ -56,14 +56,7 @@ final class DistributeCommand implements Callable<Integer> {
 
   private int distribute(CompletableFuture<SshConnector> ssh) throws Exception {
     AppConfig config = ctx.loadConfig();
-    List<CertSpec> certs = new ArrayList<>();
-    for (String n : names) {
-      certs.add(config.certificate(n).orElseThrow(() -> new ParameterException(spec.commandLine(),
-          "no certificate named " + n + " in " + ctx.configLabel())));
-    }
-    if (certs.isEmpty()) {
-      certs.addAll(config.certificates());
-    }
+    List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
     for (String n : nodes) {
       if (config.node(n).isEmpty()) {
         throw new ParameterException(spec.commandLine(), "no node named " + n + " in " + ctx.configLabel());

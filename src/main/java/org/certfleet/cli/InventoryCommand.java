@@ -66,14 +66,7 @@ final class InventoryCommand implements Callable<Integer> {
     CompletableFuture<SshConnector> ssh = Deployment.warmUp(ctx);
     try {
       AppConfig config = ctx.loadConfig();
-      List<CertSpec> certs = new ArrayList<>();
-      for (String n : names) {
-        certs.add(config.certificate(n).orElseThrow(() -> new ParameterException(spec.commandLine(),
-            "no certificate named " + n + " in " + ctx.configLabel())));
-      }
-      if (certs.isEmpty()) {
-        certs.addAll(config.certificates());
-      }
+      List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
       List<X509Certificate> roots = config.inventory().caBundle() == null ? List.of()
           : Pem.certificates(Files.readAllBytes(config.inventory().caBundle()));
       Inventory inventory = new Inventory(config, FileCertificateStore.readOnly(config.stateDir()), ssh.join(),

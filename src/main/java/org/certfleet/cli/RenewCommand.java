@@ -69,14 +69,7 @@ final class RenewCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AppConfig config = ctx.loadConfig();
-    List<CertSpec> certs = new ArrayList<>();
-    for (String n : names) {
-      certs.add(config.certificate(n).orElseThrow(() -> new ParameterException(spec.commandLine(),
-          "no certificate named " + n + " in " + ctx.configLabel())));
-    }
-    if (certs.isEmpty()) {
-      certs.addAll(config.certificates());
-    }
+    List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
     RenewalService service = new RenewalService(config, ctx.dnsProviders(), ctx.secrets(), ctx.clock(), ctx.sleeper());
     List<Outcome> outcomes;
     Distributor.Report deployed = null;

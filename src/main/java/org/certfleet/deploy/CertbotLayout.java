@@ -103,14 +103,7 @@ final class CertbotLayout implements RemoteLayout {
       }
       return new CertbotStaged(n, finals, previous);
     } catch (NodeAccessException e) {
-      for (String f : written) {
-        try {
-          s.remove(f);
-        } catch (NodeAccessException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
-      throw e;
+      throw RemoteLayout.removeAfter(e, s, written);
     }
   }
 
@@ -152,13 +145,6 @@ final class CertbotLayout implements RemoteLayout {
     }
     if (first != null) {
       throw first;
-    }
-  }
-
-  @Override
-  public void discard(NodeSession s, Staged staged) throws NodeAccessException {
-    for (String f : staged.files()) {
-      s.remove(f);
     }
   }
 

@@ -69,14 +69,7 @@ final class FlatLayout implements RemoteLayout {
       }
       return new FlatStaged(List.of(newChain, newKey), oldChain, oldKey);
     } catch (NodeAccessException e) {
-      for (String f : written) {
-        try {
-          s.remove(f);
-        } catch (NodeAccessException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
-      throw e;
+      throw RemoteLayout.removeAfter(e, s, written);
     }
   }
 
@@ -101,13 +94,6 @@ final class FlatLayout implements RemoteLayout {
     FlatStaged st = (FlatStaged) staged;
     put(s, privkey, st.oldKey, node.keyMode());
     put(s, fullchain, st.oldChain, node.certMode());
-  }
-
-  @Override
-  public void discard(NodeSession s, Staged staged) throws NodeAccessException {
-    for (String f : staged.files()) {
-      s.remove(f);
-    }
   }
 
   @Override

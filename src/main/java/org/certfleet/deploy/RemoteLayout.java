@@ -41,7 +41,23 @@ interface RemoteLayout {
 
   void restore(NodeSession s, Staged staged) throws NodeAccessException;
 
-  void discard(NodeSession s, Staged staged) throws NodeAccessException;
+  default void discard(NodeSession s, Staged staged) throws NodeAccessException {
+    for (String f : staged.files()) {
+      s.remove(f);
+    }
+  }
+
+  /** Removes what a failed {@link #stage} wrote; returns {@code failure} with any clean-up error attached. */
+  static NodeAccessException removeAfter(NodeAccessException failure, NodeSession s, List<String> written) {
+    for (String f : written) {
+      try {
+        s.remove(f);
+      } catch (NodeAccessException cleanup) {
+        failure.addSuppressed(cleanup);
+      }
+    }
+    return failure;
+  }
 
   /** One line per change {@link #stage} and {@link #activate} would make, for a dry run. */
   List<String> plan(NodeSession s) throws NodeAccessException;

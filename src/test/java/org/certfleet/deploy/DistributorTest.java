@@ -84,21 +84,9 @@ class DistributorTest {
     if (pinned) {
       Files.writeString(knownHosts, n.knownHostsLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
     }
-    installCertbotVersion1(n, old);
+    n.installCertbot(CERT, old);
     n.serveFrom(LIVE + "/fullchain.pem");
     return n;
-  }
-
-  static void installCertbotVersion1(FakeNode n, CertificateBundle b) throws IOException {
-    Path archive = Files.createDirectories(n.file(ARCHIVE));
-    Path live = Files.createDirectories(n.file(LIVE));
-    Files.write(archive.resolve("cert1.pem"), b.certPem());
-    Files.write(archive.resolve("chain1.pem"), b.chainPem());
-    Files.write(archive.resolve("fullchain1.pem"), b.fullchainPem());
-    Files.write(archive.resolve("privkey1.pem"), b.privkeyPem());
-    for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
-      Files.createSymbolicLink(live.resolve(kind + ".pem"), Path.of("../../archive/" + CERT + "/" + kind + "1.pem"));
-    }
   }
 
   AppConfig config() throws IOException {

@@ -72,15 +72,7 @@ class InventoryTest {
     if (pinned) {
       Files.writeString(knownHosts, n.knownHostsLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
     }
-    Path archive = Files.createDirectories(n.file(ARCHIVE));
-    Path live = Files.createDirectories(n.file(LIVE));
-    Files.write(archive.resolve("cert1.pem"), holds.certPem());
-    Files.write(archive.resolve("chain1.pem"), holds.chainPem());
-    Files.write(archive.resolve("fullchain1.pem"), holds.fullchainPem());
-    Files.write(archive.resolve("privkey1.pem"), holds.privkeyPem());
-    for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
-      Files.createSymbolicLink(live.resolve(kind + ".pem"), Path.of("../../archive/" + CERT + "/" + kind + "1.pem"));
-    }
+    n.installCertbot(CERT, holds);
     n.serveFrom(LIVE + "/fullchain.pem");
     return n;
   }

@@ -148,6 +148,22 @@ public final class FakeNode implements AutoCloseable {
     return down ? null : served.get(sni);
   }
 
+  /**
+   * Installs {@code b} as version 1 of {@code cert} in certbot's layout under {@code /etc/letsencrypt}
+   * (archive files and relative live/ links), as a node managed by hand would have it.
+   */
+  public void installCertbot(String cert, org.certfleet.cert.CertificateBundle b) throws IOException {
+    Path archive = Files.createDirectories(file("/etc/letsencrypt/archive/" + cert));
+    Path live = Files.createDirectories(file("/etc/letsencrypt/live/" + cert));
+    Files.write(archive.resolve("cert1.pem"), b.certPem());
+    Files.write(archive.resolve("chain1.pem"), b.chainPem());
+    Files.write(archive.resolve("fullchain1.pem"), b.fullchainPem());
+    Files.write(archive.resolve("privkey1.pem"), b.privkeyPem());
+    for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
+      Files.createSymbolicLink(live.resolve(kind + ".pem"), Path.of("../../archive/" + cert + "/" + kind + "1.pem"));
+    }
+  }
+
   /** Makes the node serve {@code leaf} for {@code sni} until its next reload (a vanity domain, a misconfiguration). */
   public void serve(String sni, X509Certificate leaf) {
     served.put(sni, leaf);
