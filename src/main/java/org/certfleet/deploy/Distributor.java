@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -47,9 +49,12 @@ public final class Distributor implements AutoCloseable {
   private final NodeDeployer deployer;
   private final HookRunner hooks;
   private final Clock clock;
-  private final Map<String, NodeSession> sessions = new ConcurrentHashMap<>();
-  /** Nodes that could not be reached in this run: later certificates fail at once instead of waiting again. */
-  private final Map<String, NodeAccessException> unreachable = new ConcurrentHashMap<>();
+  /**
+   * One connection per node for the whole run. A failed one stays failed: later certificates fail at
+   * once for that node instead of waiting for the same timeout again.
+   */
+  private final Map<String, CompletableFuture<NodeSession>> sessions = new ConcurrentHashMap<>();
+  private final ExecutorService connectPool;
 
   public Distributor(AppConfig config, CertificateStore store, SshConnector ssh, TlsProber prober, AuditLog audit,
       HookRunner hooks, Clock clock, Sleeper sleeper) {
@@ -59,6 +64,11 @@ public final class Distributor implements AutoCloseable {
     this.hooks = hooks;
     this.clock = clock;
     this.deployer = new NodeDeployer(prober, audit, clock, sleeper, config.deploy().verifyTimeout());
+    this.connectPool = Executors.newFixedThreadPool(config.deploy().parallelism(), r -> {
+      Thread t = new Thread(r, "deploy-connect");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /**
@@ -107,6 +117,9 @@ public final class Distributor implements AutoCloseable {
     List<NodeResult> out = new ArrayList<>();
     log.info("{}: rolling out version {} (serial {}) to {} node(s), canary {}", spec.name(), version,
         bundle.facts().serial(), nodes.size(), canary.name());
+    // The other nodes' SSH handshakes (CPU-heavy) run while the canary waits on its node; they only
+    // connect: nothing is sent to a node before the canary succeeded.
+    rest.forEach(this::connect);
     NodeResult first = deployOne(canary, spec, bundle, version);
     out.add(first);
     if (first.status() == NodeStatus.FAILED) {
@@ -166,7 +179,8 @@ public final class Distributor implements AutoCloseable {
     return deployer.deploy(s, spec, bundle, version, started);
   }
 
-  private List<NodeResult> plan(CertSpec spec, CertificateBundle bundle, int version, List<NodeSpec> nodes) {
+  private List<NodeResult> plan(CertSpec spec, CertificateBundle bundle, int version, List<NodeSpec> nodes)
+      throws InterruptedException {
     List<NodeResult> out = new ArrayList<>();
     CertFacts next = bundle.facts();
     for (NodeSpec node : nodes) {
@@ -203,23 +217,34 @@ public final class Distributor implements AutoCloseable {
         bundle.facts().serial(), version, Duration.ZERO, why);
   }
 
-  private NodeSession session(NodeSpec node) throws NodeAccessException {
-    NodeAccessException earlier = unreachable.get(node.name());
-    if (earlier != null) {
-      throw new NodeAccessException(earlier.getMessage() + " (earlier in this run; not retried)", earlier);
+  private CompletableFuture<NodeSession> connect(NodeSpec node) {
+    return sessions.computeIfAbsent(node.name(), k -> CompletableFuture.supplyAsync(() -> {
+      try {
+        return ssh.open(node);
+      } catch (NodeAccessException e) {
+        throw new CompletionException(e);
+      }
+    }, connectPool));
+  }
+
+  private NodeSession session(NodeSpec node) throws NodeAccessException, InterruptedException {
+    for (int attempt = 0; attempt < 2; attempt++) {
+      CompletableFuture<NodeSession> f = connect(node);
+      try {
+        NodeSession s = f.get();
+        if (s.isOpen()) {
+          return s;
+        }
+        // Closed since (idle timeout between certificates): connect again, once.
+        sessions.remove(node.name(), f);
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof NodeAccessException n) {
+          throw n;
+        }
+        throw new IllegalStateException("connecting to " + node.name() + " failed unexpectedly", e.getCause());
+      }
     }
-    NodeSession s = sessions.get(node.name());
-    if (s != null && s.isOpen()) {
-      return s;
-    }
-    try {
-      NodeSession fresh = ssh.open(node);
-      sessions.put(node.name(), fresh);
-      return fresh;
-    } catch (NodeAccessException e) {
-      unreachable.put(node.name(), e);
-      throw e;
-    }
+    throw new NodeAccessException("node " + node.name() + ": the SSH session closed again right after connecting");
   }
 
   /** Records in the lineage's metadata which nodes hold the version now. */
@@ -241,7 +266,10 @@ public final class Distributor implements AutoCloseable {
 
   @Override
   public void close() {
-    sessions.values().forEach(NodeSession::close);
+    connectPool.shutdownNow();
+    for (CompletableFuture<NodeSession> f : sessions.values()) {
+      f.thenAccept(NodeSession::close);
+    }
     sessions.clear();
   }
 
