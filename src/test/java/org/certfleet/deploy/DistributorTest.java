@@ -58,6 +58,7 @@ class DistributorTest {
   Path keyFile;
   Map<String, String> deploySettings = new LinkedHashMap<>();
   Map<String, String> extraNodeSettings = new LinkedHashMap<>();
+  Map<String, String> yamlEdits = new LinkedHashMap<>();
 
   @BeforeEach
   void setUp() throws IOException {
@@ -91,10 +92,14 @@ class DistributorTest {
 
   AppConfig config() throws IOException {
     Path file = dir.resolve("certs.yaml");
-    Files.writeString(file, FakeNode.config(keyFile, knownHosts, nodes.values(), extraNodeSettings,
+    String yaml = FakeNode.config(keyFile, knownHosts, nodes.values(), extraNodeSettings,
         "  verify-timeout: 1s\n" + deploySettings.entrySet().stream()
             .map(e -> "  " + e.getKey() + ": " + e.getValue() + "\n").collect(Collectors.joining()),
-        dir.resolve("state")));
+        dir.resolve("state"));
+    for (Map.Entry<String, String> e : yamlEdits.entrySet()) {
+      yaml = yaml.replace(e.getKey(), e.getValue());
+    }
+    Files.writeString(file, yaml);
     return new ConfigLoader(TestCatalogs.dns(), TestCatalogs.channels()).load(file);
   }
 
@@ -278,6 +283,25 @@ class DistributorTest {
     assertThat(r.get("n4").status()).isEqualTo(NodeStatus.NOT_TOUCHED);
     assertThat(r.get("n4").detail()).startsWith("failure budget exceeded");
     assertThat(nodes.get("n4").commands()).isEmpty();
+  }
+
+  @Test
+  void anEncryptedKeyIsOpenedWithThePassphraseFromItsSecretReferenceAndAWrongOneIsReportedWithoutIt()
+      throws Exception {
+    FakeNode n = node("n1");
+    Path passphrase = dir.resolve("passphrase");
+    Files.writeString(passphrase, "correct horse battery\n");
+    keyFile = FakeNode.writeClientKey(dir.resolve("id_encrypted"), clientKey, "correct horse battery");
+    yamlEdits.put("    command-timeout: 5s\n", "    command-timeout: 5s\n    key-passphrase: ${file:" + passphrase + "}\n");
+
+    NodeResult ok = distribute(config(), false).nodes().get(0);
+    assertThat(ok.status()).as(String.valueOf(ok.detail())).isEqualTo(NodeStatus.DEPLOYED);
+
+    Files.writeString(passphrase, "wrong staple\n");
+    NodeResult bad = distribute(config(), true).nodes().get(0);
+    assertThat(bad.status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(bad.step()).isEqualTo(DeployStep.CONNECT);
+    assertThat(bad.detail()).contains("cannot load private key " + keyFile).doesNotContain("wrong staple", "correct horse");
   }
 
   @Test

@@ -244,8 +244,21 @@ public final class FakeNode implements AutoCloseable {
 
   /** Writes an OpenSSH private key file for {@code key}, mode 0600. */
   public static Path writeClientKey(Path file, KeyPair key) throws IOException {
+    return writeClientKey(file, key, null);
+  }
+
+  /** Writes an OpenSSH private key file, encrypted (bcrypt KDF, AES-256-CTR) when {@code passphrase} is set. */
+  public static Path writeClientKey(Path file, KeyPair key, String passphrase) throws IOException {
+    org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext enc = null;
+    if (passphrase != null) {
+      enc = new org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyEncryptionContext();
+      enc.setPassword(passphrase);
+      enc.setCipherName("AES");
+      enc.setCipherMode("CTR");
+      enc.setCipherType("256");
+    }
     try (OutputStream out = Files.newOutputStream(file)) {
-      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "certfleet test", null, out);
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "certfleet test", enc, out);
     } catch (java.security.GeneralSecurityException e) {
       throw new IOException(e);
     }
