@@ -36,7 +36,8 @@ public final class AcmeDnsFactory implements DnsProviderFactory {
     return "An acme-dns server (joohoi/acme-dns) with one registered account: CNAME `_acme-challenge.<domain>` to"
         + " `<subdomain>.<acme-dns domain>` once, and present sets the value with `POST /update`. acme-dns keeps the"
         + " two most recent values of a subdomain itself (enough for a wildcard and its base domain) and has no"
-        + " delete, so cleanUp does nothing. It accepts only 43-character values, which is what ACME DNS-01 uses.";
+        + " delete, so cleanUp does nothing. Give each domain its own account: a third value on one subdomain pushes"
+        + " out the first. It accepts only 43-character values, which is what ACME DNS-01 uses.";
   }
 
   @Override

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Sets a subdomain's TXT value with acme-dns's {@code POST /update}. The record's name must be the
  * subdomain's own (the {@code _acme-challenge} CNAME already followed): acme-dns can change nothing
- * else. Immutable and thread-safe.
+ * else. acme-dns keeps only the two latest values of a subdomain, so presenting the same value twice,
+ * or three values on one subdomain, pushes out older ones. Immutable and thread-safe.
  */
 final class AcmeDnsProvider implements DnsProvider {
   private static final ObjectMapper JSON = new ObjectMapper();
