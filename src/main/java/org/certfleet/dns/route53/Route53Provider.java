@@ -232,10 +232,15 @@ final class Route53Provider implements DnsProvider {
     return b.build();
   }
 
-  /** Belt and braces: no SDK message is expected to carry the secret key, but none may. */
+  /** Belt and braces: no SDK message is expected to carry the credentials, but none may. */
   private String redact(String message) {
-    Secret secretKey = settings.secretAccessKey();
-    return secretKey == null ? message : message.replace(secretKey.reveal(), "***");
+    String m = message;
+    for (Secret s : new Secret[] {settings.secretAccessKey(), settings.accessKeyId()}) {
+      if (s != null) {
+        m = m.replace(s.reveal(), "***");
+      }
+    }
+    return m;
   }
 
   private String prefix() {
