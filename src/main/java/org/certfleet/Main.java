@@ -38,7 +38,7 @@ public final class Main {
     Clock clock = Clock.systemUTC();
     Sleeper sleeper = duration -> Thread.sleep(duration.toMillis());
     SecretResolver secrets = new SecretResolver(env);
-    DnsProviders dnsProviders = Plugins.dnsProviders(Path.of("").toAbsolutePath());
+    DnsProviders dnsProviders = Plugins.dnsProviders(Path.of("").toAbsolutePath(), clock, sleeper);
     ConfigLoader loader = new ConfigLoader(dnsProviders, AlertChannels.standard());
     CliContext ctx = new CliContext(out, err, env, loader, secrets, clock, sleeper, dnsProviders);
 

@@ -1,9 +1,12 @@
 package org.certfleet.dns;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -74,6 +77,33 @@ public final class ProviderOptions {
       throw invalid(name, "port " + port + " is out of range (expected 1 to 65535)");
     }
     return new InetSocketAddress(m.group(1), port);
+  }
+
+  /**
+   * An API base URL without a trailing slash. Only https, or http to a loopback address (tests, local
+   * proxies): credentials travel in its requests. User info, query and fragment are refused.
+   */
+  public URI url(String name) {
+    String v = require(name);
+    URI uri;
+    try {
+      uri = new URI(v);
+    } catch (URISyntaxException e) {
+      throw invalid(name, "\"" + v + "\" is not a URL");
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    String host = uri.getHost();
+    if (!uri.isAbsolute() || host == null || !(scheme.equals("https") || scheme.equals("http"))) {
+      throw invalid(name, "\"" + v + "\" is not an http(s) URL with a host (expected e.g. https://api.example.net/v1)");
+    }
+    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      throw invalid(name, "must not carry user info, a query or a fragment");
+    }
+    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
+    if (scheme.equals("http") && !loopback) {
+      throw invalid(name, "plain http is allowed only to a loopback address; use https");
+    }
+    return URI.create(v.replaceAll("/+$", ""));
   }
 
   /** A duration written as in certs.yaml ({@code 500ms}, {@code 10s}, {@code 2m} …), above zero. */
