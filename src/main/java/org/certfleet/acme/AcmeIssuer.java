@@ -224,7 +224,7 @@ public final class AcmeIssuer {
       log.info("{}: order {} created for {}", req.name(), order.getLocation(), req.domains());
       return order;
     } catch (AcmeException | IOException e) {
-      throw fail(req.name(), AcmeStep.ORDER, null, e);
+      throw fail(req.name(), AcmeStep.ORDER, names(req), e);
     }
   }
 
@@ -351,7 +351,7 @@ public final class AcmeIssuer {
       }
       return key;
     } catch (AcmeException | IOException | GeneralSecurityException e) {
-      throw fail(req.name(), AcmeStep.FINALIZE, null, e);
+      throw fail(req.name(), AcmeStep.FINALIZE, names(req), e);
     }
   }
 
@@ -372,7 +372,7 @@ public final class AcmeIssuer {
           issued.leaf().getNotAfter().toInstant());
       return issued;
     } catch (AcmeException | RuntimeException e) {
-      throw fail(req.name(), AcmeStep.DOWNLOAD, null, e);
+      throw fail(req.name(), AcmeStep.DOWNLOAD, names(req), e);
     }
   }
 
@@ -455,6 +455,11 @@ public final class AcmeIssuer {
     }
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The order's names, for errors of steps that concern all of them. */
+  private static String names(CertRequest req) {
+    return String.join(", ", req.domains().stream().map(DnsName::value).toList());
   }
 
   private static String problem(Optional<Problem> p) {
