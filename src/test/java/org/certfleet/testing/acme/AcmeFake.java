@@ -818,6 +818,7 @@ public final class AcmeFake implements AutoCloseable {
     try {
       KeyPair caKey = TestCertificates.ecP256();
       KeyPair serverKey = TestCertificates.ecP256();
+      // Wall-clock time, not the injected clock: the JDK checks the TLS certificate against the real one.
       Instant from = Instant.now().minus(Duration.ofDays(1));
       Instant to = from.plus(Duration.ofDays(30));
       X509Certificate ca = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
