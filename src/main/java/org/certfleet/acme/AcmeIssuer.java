@@ -5,6 +5,7 @@ import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import org.certfleet.cert.CertName;
 import org.certfleet.cert.DnsName;
 import org.certfleet.cert.KeyType;
 import org.certfleet.config.AcmeConfig;
@@ -31,13 +34,16 @@ import org.shredzone.acme4j.Metadata;
 import org.shredzone.acme4j.Order;
 import org.shredzone.acme4j.OrderBuilder;
 import org.shredzone.acme4j.Problem;
+import org.shredzone.acme4j.RenewalInfo;
 import org.shredzone.acme4j.Session;
 import org.shredzone.acme4j.Status;
 import org.shredzone.acme4j.challenge.Dns01Challenge;
 import org.shredzone.acme4j.connector.Resource;
 import org.shredzone.acme4j.exception.AcmeException;
+import org.shredzone.acme4j.exception.AcmeProtocolException;
 import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.shredzone.acme4j.exception.AcmeServerException;
+import org.shredzone.acme4j.toolbox.AcmeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,8 +93,8 @@ public final class AcmeIssuer {
    * records through {@code solver}.
    */
   public Issued issue(CertRequest req, Dns01Solver solver) throws AcmeFailure, InterruptedException {
-    Session s = session(req);
-    Login login = login(s, req);
+    Session s = session(req.name());
+    Login login = login(s, req.name());
     Order order = order(s, login, req);
     authorize(order, req, solver);
     KeyPair key = finalizeOrder(order, req);
@@ -98,15 +104,40 @@ public final class AcmeIssuer {
   /** Whether the CA's directory offers ARI (RFC 9773). */
   public boolean supportsRenewalInfo(CertRequest req) throws AcmeFailure {
     try {
-      return session(req).resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
+      return session(req.name()).resourceUrlOptional(Resource.RENEWAL_INFO).isPresent();
     } catch (AcmeException e) {
-      throw fail(req, AcmeStep.DIRECTORY, null, e);
+      throw fail(req.name(), AcmeStep.DIRECTORY, null, e);
+    }
+  }
+
+  /**
+   * Asks the CA when to renew {@code certificate} (RFC 9773). Empty when the CA's directory offers no
+   * renewalInfo. The request itself is unauthenticated, but acme4j binds it to the account login, so
+   * like {@link #issue} this creates the account on first use.
+   *
+   * @throws AcmeFailure at step {@link AcmeStep#RENEWAL_INFO} when the CA cannot be asked or answers
+   *     something unusable (no window, a window that ends before it starts, a certificate without an
+   *     Authority Key Identifier)
+   */
+  public Optional<RenewalWindow> renewalWindow(CertName name, X509Certificate certificate) throws AcmeFailure {
+    Session s = session(name);
+    try {
+      if (s.resourceUrlOptional(Resource.RENEWAL_INFO).isEmpty()) {
+        return Optional.empty();
+      }
+      RenewalInfo info = login(s, name).bindRenewalInfo(certificate);
+      Optional<Instant> retryAfter = info.fetch();
+      return Optional.of(new RenewalWindow(info.getSuggestedWindowStart(), info.getSuggestedWindowEnd(),
+          info.getExplanation().orElse(null), retryAfter.orElse(null)));
+    } catch (AcmeException | RuntimeException e) {
+      // RuntimeException: acme4j reports a malformed answer or certificate as AcmeProtocolException.
+      throw fail(name, AcmeStep.RENEWAL_INFO, null, e);
     }
   }
 
   // ---- session and account ----------------------------------------------------------------
 
-  private synchronized Session session(CertRequest req) throws AcmeFailure {
+  private synchronized Session session(CertName name) throws AcmeFailure {
     if (session != null) {
       return session;
     }
@@ -118,13 +149,13 @@ public final class AcmeIssuer {
       session = s;
       return s;
     } catch (AcmeException | IOException | GeneralSecurityException | IllegalArgumentException e) {
-      throw new AcmeFailure(req.name(), AcmeStep.DIRECTORY, null,
+      throw new AcmeFailure(name, AcmeStep.DIRECTORY, null,
           "cannot use ACME directory " + config.directory() + ": " + describe(e), null, e);
     }
   }
 
   // Synchronized: concurrent first orders must not each create an account.
-  private synchronized Login login(Session s, CertRequest req) throws AcmeFailure {
+  private synchronized Login login(Session s, CertName name) throws AcmeFailure {
     URI dir = config.directory();
     try {
       Optional<AccountRepository.StoredAccount> stored = accounts.load(dir);
@@ -140,7 +171,7 @@ public final class AcmeIssuer {
       if (config.eab() != null) {
         b.withKeyIdentifier(config.eab().keyId(), secrets.resolve(config.eab().hmacKey()).reveal());
       } else if (s.getMetadata().isExternalAccountRequired()) {
-        throw new AcmeFailure(req.name(), AcmeStep.ACCOUNT, null, "the CA requires External Account Binding:"
+        throw new AcmeFailure(name, AcmeStep.ACCOUNT, null, "the CA requires External Account Binding:"
             + " set acme.eab.key-id and acme.eab.hmac-key", null, null);
       }
       Login login = b.createLogin(s);
@@ -148,7 +179,7 @@ public final class AcmeIssuer {
       log.info("ACME account {} ready at {}", login.getAccount().getLocation(), dir);
       return login;
     } catch (AcmeException | IOException | GeneralSecurityException | SecretResolver.SecretException e) {
-      throw fail(req, AcmeStep.ACCOUNT, null, e);
+      throw fail(name, AcmeStep.ACCOUNT, null, e);
     }
   }
 
@@ -173,19 +204,27 @@ public final class AcmeIssuer {
         }
         if (!meta.isProfileAllowed(req.profile())) {
           throw new AcmeFailure(req.name(), AcmeStep.ORDER, null, "profile \"" + req.profile()
-              + "\" is not offered by the CA (offered: " + String.join(", ", meta.getProfiles()) + ")", null, null);
+              + "\" is not offered by the CA (offered: " + String.join(", ", new TreeSet<>(meta.getProfiles())) + ")", null, null);
         }
         b.profile(req.profile());
       }
       if (req.replaces() != null && s.resourceUrlOptional(Resource.RENEWAL_INFO).isPresent()) {
-        b.replaces(req.replaces());
+        try {
+          String certId = AcmeUtils.getRenewalUniqueIdentifier(req.replaces());
+          b.replaces(certId);
+          log.info("{}: the order replaces certificate {}", req.name(), certId);
+        } catch (AcmeProtocolException e) {
+          // replaces only lets the CA exempt the renewal from rate limits; ordering without it is still right.
+          log.warn("{}: not sending ARI replaces: the previous certificate has no usable CertID ({})", req.name(),
+              describe(e));
+        }
       }
       Order order = b.create();
       journal.record(req.name(), new OrderJournal.PendingOrder(order.getLocation(), null));
       log.info("{}: order {} created for {}", req.name(), order.getLocation(), req.domains());
       return order;
     } catch (AcmeException | IOException e) {
-      throw fail(req, AcmeStep.ORDER, null, e);
+      throw fail(req.name(), AcmeStep.ORDER, names(req), e);
     }
   }
 
@@ -235,7 +274,7 @@ public final class AcmeIssuer {
     } catch (AcmeFailure e) {
       throw e;
     } catch (RuntimeException e) {
-      throw fail(req, AcmeStep.AUTHORIZE, null, e);
+      throw fail(req.name(), AcmeStep.AUTHORIZE, null, e);
     }
     if (pending.isEmpty()) {
       return;
@@ -260,7 +299,7 @@ public final class AcmeIssuer {
     } catch (Dns01Solver.Dns01Exception e) {
       failure = new AcmeFailure(req.name(), AcmeStep.PUBLISH, null, e.getMessage(), null, e);
     } catch (AcmeException e) {
-      failure = fail(req, AcmeStep.VALIDATE, null, e);
+      failure = fail(req.name(), AcmeStep.VALIDATE, null, e);
     } catch (AcmeFailure e) {
       failure = e;
     } finally {
@@ -312,7 +351,7 @@ public final class AcmeIssuer {
       }
       return key;
     } catch (AcmeException | IOException | GeneralSecurityException e) {
-      throw fail(req, AcmeStep.FINALIZE, null, e);
+      throw fail(req.name(), AcmeStep.FINALIZE, names(req), e);
     }
   }
 
@@ -333,7 +372,7 @@ public final class AcmeIssuer {
           issued.leaf().getNotAfter().toInstant());
       return issued;
     } catch (AcmeException | RuntimeException e) {
-      throw fail(req, AcmeStep.DOWNLOAD, null, e);
+      throw fail(req.name(), AcmeStep.DOWNLOAD, names(req), e);
     }
   }
 
@@ -402,9 +441,9 @@ public final class AcmeIssuer {
     return g.generateKeyPair();
   }
 
-  private AcmeFailure fail(CertRequest req, AcmeStep step, @Nullable String domain, Exception e) {
+  private AcmeFailure fail(CertName name, AcmeStep step, @Nullable String domain, Exception e) {
     Instant retry = e instanceof AcmeRateLimitedException r ? r.getRetryAfter().orElse(null) : null;
-    return new AcmeFailure(req.name(), step, domain, describe(e), retry, e);
+    return new AcmeFailure(name, step, domain, describe(e), retry, e);
   }
 
   private static String describe(Exception e) {
@@ -416,6 +455,11 @@ public final class AcmeIssuer {
     }
     String m = e.getMessage();
     return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  /** The order's names, for errors of steps that concern all of them. */
+  private static String names(CertRequest req) {
+    return String.join(", ", req.domains().stream().map(DnsName::value).toList());
   }
 
   private static String problem(Optional<Problem> p) {

@@ -10,7 +10,8 @@ public enum AcmeStep {
   VALIDATE("validation"),
   CLEANUP("dns-01 clean-up"),
   FINALIZE("finalize"),
-  DOWNLOAD("download");
+  DOWNLOAD("download"),
+  RENEWAL_INFO("renewal info");
 
   private final String label;
 

@@ -80,9 +80,12 @@ public record LineageMetadata(String name, List<RenewalAttempt> attempts, @Nulla
   }
 
   /**
-   * The CA's suggested renewal window (RFC 9773) and when to ask again.
+   * The CA's suggested renewal window (RFC 9773) for the current version, and when to ask again. It is
+   * dropped when a new version is stored, so it never outlives the certificate it was given for.
    *
-   * @param retryAfter the CA's Retry-After for the next ARI poll; null when it sent none
+   * @param explanationUrl the CA's page explaining the window, or null
+   * @param retryAfter not before this instant is the CA asked again (its Retry-After, bounded by the
+   *     renewal policy); null means at the next run
    */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record AriWindow(Instant start, Instant end, @Nullable String explanationUrl, @Nullable Instant retryAfter) {

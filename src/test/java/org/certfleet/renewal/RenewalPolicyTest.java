@@ -90,12 +90,72 @@ class RenewalPolicyTest {
   }
 
   @Test
-  void ariWindowStartsRenewal() {
+  void anAriWindowMakesTheCertificateDueAtAStableRandomMomentInsideIt() {
     Instant start = ISSUED.plus(Duration.ofDays(40));
-    LineageMetadata meta = LineageMetadata.empty("a.example")
-        .withAri(new LineageMetadata.AriWindow(start, start.plus(Duration.ofDays(2)), null, null));
+    LineageMetadata.AriWindow window = new LineageMetadata.AriWindow(start, start.plus(Duration.ofDays(2)), null, null);
+    LineageMetadata meta = LineageMetadata.empty("a.example").withAri(window);
+    Optional<Lineage> l = lineage(Duration.ofDays(90), "a.example");
+    Instant at = policy.renewalMoment(l.get(), window);
 
-    assertThat(policy.decide(spec(null, "a.example"), lineage(Duration.ofDays(90), "a.example"), meta, start.minusSeconds(1), false).due()).isFalse();
-    assertThat(policy.decide(spec(null, "a.example"), lineage(Duration.ofDays(90), "a.example"), meta, start, false).due()).isTrue();
+    assertThat(at).isAfterOrEqualTo(start).isBefore(window.end());
+    assertThat(new RenewalPolicy(0).renewalMoment(l.get(), window)).as("the same on every run").isEqualTo(at);
+    RenewalPolicy.Decision before = policy.decide(spec(null, "a.example"), l, meta, at.minusMillis(1), false);
+    assertThat(before.due()).isFalse();
+    assertThat(before.nextCheck()).contains(at);
+    assertThat(policy.decide(spec(null, "a.example"), l, meta, at, false).due()).isTrue();
+    // The window wins over the lifetime rule both ways: day 40 is early for it, day 62 late.
+    assertThat(policy.decide(spec(null, "a.example"), l, meta, window.end(), false).reason())
+        .startsWith("the CA's renewal window " + start);
+  }
+
+  @Test
+  void momentsSpreadOverTheWindowAcrossCertificatesAndSeeds() {
+    Instant start = ISSUED.plus(Duration.ofDays(60));
+    LineageMetadata.AriWindow window = new LineageMetadata.AriWindow(start, start.plus(Duration.ofHours(10)), null, null);
+    int[] perHour = new int[10];
+    for (int i = 0; i < 1000; i++) {
+      CertFacts facts = new CertFacts("CN=x", "CN=ca", Integer.toHexString(i * 7919), List.of("a.example"), ISSUED,
+          ISSUED.plus(Duration.ofDays(90)), "00", "EC P-256", null);
+      Instant at = new RenewalPolicy(i % 3).renewalMoment(new Lineage(new CertName("a.example"), 1, List.of(1), facts, Path.of("/x")), window);
+      assertThat(at).isAfterOrEqualTo(start).isBefore(window.end());
+      perHour[(int) Duration.between(start, at).toHours()]++;
+    }
+    // Uniform: about 100 per hour; a skew towards the start would show here.
+    assertThat(java.util.Arrays.stream(perHour).boxed().toList()).allSatisfy(n -> assertThat(n).isBetween(60, 140));
+  }
+
+  @Test
+  void theWindowCheckIsDueWhenUnknownOrWhenTheCasTimeHasComeButNotWhileBackingOff() {
+    Instant now = ISSUED.plus(Duration.ofDays(10));
+    LineageMetadata none = LineageMetadata.empty("a.example");
+    LineageMetadata known = none.withAri(new LineageMetadata.AriWindow(now, now.plus(Duration.ofDays(1)), null, now.plusSeconds(60)));
+
+    assertThat(policy.renewalInfoDue(none, now)).isTrue();
+    assertThat(policy.renewalInfoDue(known, now.plusSeconds(59))).isFalse();
+    assertThat(policy.renewalInfoDue(known, now.plusSeconds(60))).isTrue();
+    assertThat(policy.renewalInfoDue(none.withNextAttemptNotBefore(now.plusSeconds(1)), now)).isFalse();
+  }
+
+  @ParameterizedTest(name = "Retry-After {0} s -> asked again after {1} s")
+  @CsvSource({"-10, 60", "5, 60", "3600, 3600", "86400, 86400", "2592000, 86400", ", 21600"})
+  void theCasRetryAfterIsBoundedBetweenAMinuteAndADay(Long retryAfterSeconds, long expectedSeconds) {
+    Instant now = ISSUED;
+    Optional<Instant> retryAfter = Optional.ofNullable(retryAfterSeconds).map(now::plusSeconds);
+
+    assertThat(policy.nextRenewalInfoPoll(now, retryAfter)).isEqualTo(now.plusSeconds(expectedSeconds));
+  }
+
+  @Test
+  void withAWindowNotDueYetTheNextCheckIsTheEarlierOfTheMomentAndTheNextWindowCheck() {
+    Instant start = ISSUED.plus(Duration.ofDays(60));
+    Instant ask = ISSUED.plus(Duration.ofDays(10));
+    LineageMetadata meta = LineageMetadata.empty("a.example")
+        .withAri(new LineageMetadata.AriWindow(start, start.plus(Duration.ofDays(2)), null, ask));
+
+    RenewalPolicy.Decision d = policy.decide(spec(null, "a.example"), lineage(Duration.ofDays(90), "a.example"), meta,
+        ISSUED.plus(Duration.ofDays(5)), false);
+
+    assertThat(d.due()).isFalse();
+    assertThat(d.nextCheck()).contains(ask);
   }
 }
