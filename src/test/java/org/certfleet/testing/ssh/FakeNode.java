@@ -225,7 +225,7 @@ public final class FakeNode implements AutoCloseable {
         """);
     y.append("    private-key: ").append(keyFile).append('\n');
     y.append("    known-hosts: ").append(knownHosts).append('\n');
-    y.append("    connect-timeout: 5s\n    command-timeout: 5s\n");
+    y.append("    connect-timeout: 10s\n    command-timeout: 10s\n");
     y.append("  test-command: nginx -t\n  reload-command: nginx -s reload\n");
     nodeSettings.forEach((k, v) -> y.append("  ").append(k).append(": ").append(v).append('\n'));
     y.append("nodes:\n");
