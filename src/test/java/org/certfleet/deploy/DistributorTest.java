@@ -292,7 +292,7 @@ class DistributorTest {
     Path passphrase = dir.resolve("passphrase");
     Files.writeString(passphrase, "correct horse battery\n");
     keyFile = FakeNode.writeClientKey(dir.resolve("id_encrypted"), clientKey, "correct horse battery");
-    yamlEdits.put("    command-timeout: 5s\n", "    command-timeout: 5s\n    key-passphrase: ${file:" + passphrase + "}\n");
+    yamlEdits.put("    user: test\n", "    user: test\n    key-passphrase: ${file:" + passphrase + "}\n");
 
     NodeResult ok = distribute(config(), false).nodes().get(0);
     assertThat(ok.status()).as(String.valueOf(ok.detail())).isEqualTo(NodeStatus.DEPLOYED);
