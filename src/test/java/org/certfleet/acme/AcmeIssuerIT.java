@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.certfleet.cert.CertName;
 import org.certfleet.cert.DnsName;
 import org.certfleet.cert.KeyType;
 import org.certfleet.config.AcmeConfig;
+import org.certfleet.config.SecretRef;
 import org.certfleet.config.SecretResolver;
 import org.certfleet.testing.acme.PebbleFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -46,8 +48,17 @@ class AcmeIssuerIT {
 
   /** Publishes through challtestsrv and records what it did. */
   static final class ChalltestsrvSolver implements Dns01Solver {
+    final PebbleFixture target;
     final List<String> log = new CopyOnWriteArrayList<>();
     boolean failPublish;
+
+    ChalltestsrvSolver() {
+      this(pebble);
+    }
+
+    ChalltestsrvSolver(PebbleFixture target) {
+      this.target = target;
+    }
 
     @Override
     public Publication publish(List<Challenge> challenges) throws Dns01Exception {
@@ -55,7 +66,7 @@ class AcmeIssuerIT {
       try {
         for (Challenge c : challenges) {
           String fqdn = "_acme-challenge." + c.domain() + ".";
-          pebble.addTxt(fqdn, c.digest());
+          target.addTxt(fqdn, c.digest());
           names.add(fqdn);
           log.add("present " + fqdn);
         }
@@ -74,7 +85,7 @@ class AcmeIssuerIT {
     private void cleanup(List<String> names) throws Dns01Exception {
       try {
         for (String n : names) {
-          pebble.clearTxt(n);
+          target.clearTxt(n);
           log.add("cleanup " + n);
         }
       } catch (IOException | InterruptedException e) {
@@ -144,6 +155,73 @@ class AcmeIssuerIT {
     assertThat(solver.log).filteredOn(l -> l.startsWith("cleanup")).hasSize(3);
     assertThat(accounts.saved).hasSize(1);
     assertThat(journal.orders).as("kept until the caller has stored the result").containsKey(new CertName("hachyderm.io"));
+  }
+
+  @Test
+  void reuseKeyKeepsTheGivenKeyPair() throws Exception {
+    KeyPair kept = org.certfleet.testing.TestCertificates.ecP256();
+    CertRequest req = new CertRequest(new CertName("media.hachyderm.io"), List.of(DnsName.parse("media.hachyderm.io")),
+        KeyType.EC_P256, null, null, kept, null);
+
+    Issued issued = issuer().issue(req, solver);
+
+    assertThat(issued.leaf().getPublicKey()).isEqualTo(kept.getPublic());
+    assertThat(issued.keyPair().getPrivate()).isSameAs(kept.getPrivate());
+  }
+
+  @Test
+  void aPreferredChainIsChosenByItsRootsIssuerNameAndAnUnknownOneFallsBackToTheDefault() throws Exception {
+    X509Certificate defaultRoot = pebble.root(0);
+    X509Certificate alternateRoot = pebble.root(1);
+    String alternateCn = cn(alternateRoot);
+    CertRequest alt = new CertRequest(new CertName("files.hachyderm.io"), List.of(DnsName.parse("files.hachyderm.io")),
+        KeyType.EC_P256, null, null, null, alternateCn);
+    CertRequest unknown = new CertRequest(new CertName("www.hachyderm.io"), List.of(DnsName.parse("www.hachyderm.io")),
+        KeyType.EC_P256, null, null, null, "No Such Root CA");
+
+    Issued preferred = issuer().issue(alt, solver);
+    Issued fallback = issuer().issue(unknown, solver);
+
+    X509Certificate top = preferred.chain().get(preferred.chain().size() - 1);
+    assertThat(top.getIssuerX500Principal()).isEqualTo(alternateRoot.getSubjectX500Principal());
+    X509Certificate defaultTop = fallback.chain().get(fallback.chain().size() - 1);
+    assertThat(defaultTop.getIssuerX500Principal()).isEqualTo(defaultRoot.getSubjectX500Principal());
+  }
+
+  static String cn(X509Certificate c) {
+    String dn = c.getSubjectX500Principal().getName();
+    for (String part : dn.split(",")) {
+      if (part.startsWith("CN=")) {
+        return part.substring(3);
+      }
+    }
+    throw new IllegalArgumentException("no CN in " + dn);
+  }
+
+  @Test
+  void externalAccountBindingIsSentWhenTheCaRequiresIt(@TempDir Path eabDir) throws Exception {
+    String hmac = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
+    try (PebbleFixture eab = PebbleFixture.start(eabDir, 14200, 0, Map.of("kid-certfleet", hmac))) {
+      AcmeConfig with = new AcmeConfig(eab.directory(), "ops@hachyderm.io", true, KeyType.EC_P256, null,
+          new AcmeConfig.Eab("kid-certfleet", new SecretRef(SecretRef.Kind.ENV, "EAB_HMAC")), eab.tlsCa());
+      AcmeConfig without = new AcmeConfig(eab.directory(), "ops@hachyderm.io", true, KeyType.EC_P256, null, null,
+          eab.tlsCa());
+      ChalltestsrvSolver solver = new ChalltestsrvSolver(eab);
+
+      AcmeFailure refused = catchThrowableOfType(AcmeFailure.class, () -> new AcmeIssuer(without, new MemoryAccounts(),
+          new MemoryJournal(), new SecretResolver(n -> null), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
+          Duration.ofSeconds(1), Duration.ofSeconds(60)).issue(request("a.hachyderm.io", KeyType.EC_P256, "a.hachyderm.io"),
+          solver));
+      assertThat(refused.getMessage()).contains("set acme.eab.key-id and acme.eab.hmac-key");
+
+      MemoryAccounts accounts = new MemoryAccounts();
+      Issued ok = new AcmeIssuer(with, accounts, new MemoryJournal(),
+          new SecretResolver(n -> n.equals("EAB_HMAC") ? hmac : null), Clock.systemUTC(), d -> Thread.sleep(d.toMillis()),
+          Duration.ofSeconds(1), Duration.ofSeconds(60)).issue(request("b.hachyderm.io", KeyType.EC_P256, "b.hachyderm.io"),
+          solver);
+      assertThat(ok.leaf()).isNotNull();
+      assertThat(accounts.saved).hasSize(1);
+    }
   }
 
   @Test

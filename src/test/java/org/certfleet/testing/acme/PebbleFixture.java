@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,20 +39,31 @@ public final class PebbleFixture implements AutoCloseable {
 
   /** Starts both servers; {@code nonceReject} is Pebble's percentage of good nonces it rejects. */
   public static PebbleFixture start(Path dir, int basePort, int nonceReject) throws IOException, InterruptedException {
+    return start(dir, basePort, nonceReject, Map.of());
+  }
+
+  /**
+   * As {@link #start(Path, int, int)}; with {@code eabKeys} (key id to base64url HMAC key) not empty,
+   * Pebble requires External Account Binding with one of them. Pebble also offers one alternate chain
+   * (a second root), whose root {@link #root(int)} returns.
+   */
+  public static PebbleFixture start(Path dir, int basePort, int nonceReject, Map<String, String> eabKeys)
+      throws IOException, InterruptedException {
     PebbleFixture f = new PebbleFixture(dir, basePort, basePort + 53, basePort + 55);
     try {
       f.generateTls();
       Files.writeString(dir.resolve("pebble.json"), """
           {"pebble": {"listenAddress": "%s:%d", "managementListenAddress": "%s:%d",
             "certificate": "%s", "privateKey": "%s", "httpPort": %d, "tlsPort": %d,
-            "ocspResponderURL": "", "externalAccountBindingRequired": false}}
+            "ocspResponderURL": "", "externalAccountBindingRequired": %s, "externalAccountMACKeys": {%s}}}
           """.formatted(HOST, basePort, HOST, basePort + 1, dir.resolve("server.pem"), dir.resolve("server.key"),
-          basePort + 2, basePort + 3));
+          basePort + 2, basePort + 3, !eabKeys.isEmpty(), String.join(", ", eabKeys.entrySet().stream()
+              .map(e -> "\"" + e.getKey() + "\": \"" + e.getValue() + "\"").toList())));
       f.spawn(Map.of(), "pebble-challtestsrv", "-dns01", HOST + ":" + f.dnsPort, "-http01", "", "-https01", "",
           "-tlsalpn01", "", "-management", HOST + ":" + f.challPort, "-defaultIPv6", "");
       f.awaitPort(f.challPort);
       f.spawn(Map.of("PEBBLE_VA_NOSLEEP", "1", "PEBBLE_WFE_NONCEREJECT", Integer.toString(nonceReject),
-              "PEBBLE_AUTHZREUSE", "0"),
+              "PEBBLE_AUTHZREUSE", "0", "PEBBLE_ALTERNATE_ROOTS", "1"),
           "pebble", "-config", dir.resolve("pebble.json").toString(), "-dnsserver", HOST + ":" + f.dnsPort);
       f.awaitPort(basePort);
       return f;
@@ -63,6 +75,19 @@ public final class PebbleFixture implements AutoCloseable {
 
   public URI directory() {
     return URI.create("https://" + HOST + ":" + acmePort + "/dir");
+  }
+
+  /** Root {@code index} of Pebble's issuing hierarchies (0 is the default chain's), from its management API. */
+  public X509Certificate root(int index) throws IOException, InterruptedException {
+    Path out = dir.resolve("root" + index + ".pem");
+    run("curl", "--silent", "--show-error", "--fail", "--max-time", "10", "--cacert", tlsCa().toString(), "-o",
+        out.toString(), "https://" + HOST + ":" + (acmePort + 1) + "/roots/" + index);
+    try {
+      return (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(Files.readAllBytes(out)));
+    } catch (java.security.cert.CertificateException e) {
+      throw new IOException("Pebble root " + index + " does not parse", e);
+    }
   }
 
   /** The CA that signed Pebble's TLS certificate. */
