@@ -91,6 +91,12 @@ final class InventoryCommand implements Callable<Integer> {
     for (InventoryReport.CertView c : report.certificates()) {
       String issued = c.issued() == null ? "never issued" : "v" + c.version() + " " + serial(c.issued()) + " "
           + left(c.issued(), report.at());
+      if (c.lastRenewalFailure() != null) {
+        var f = c.lastRenewalFailure();
+        issued += "; last renewal failure " + f.at() + (f.step() == null ? "" : " at " + f.step())
+            + (f.error() == null ? "" : ": " + f.error()) + (c.failuresSinceSuccess() > 0
+                ? " (" + c.failuresSinceSuccess() + " since the last success)" : " (succeeded since)");
+      }
       out.printf("%-22s %-18s %s%n", c.cert(), "(issued)", issued);
       for (InventoryReport.NodeView n : c.nodes()) {
         String deployed = n.unreachable() != null ? "unreachable"

@@ -94,7 +94,8 @@ public final class Inventory {
       if (current != null) {
         expiry(findings, cert, null, null, current, now);
       }
-      renewal(findings, spec, Optional.ofNullable(lineage), now);
+      LineageMetadata meta = store.metadata(spec.name());
+      renewal(findings, spec, Optional.ofNullable(lineage), meta, now);
       List<NodeView> nodeViews = new ArrayList<>();
       for (NodeSpec node : config.nodesFor(spec)) {
         NodeScan ns = nodes.get(node.name());
@@ -118,7 +119,8 @@ public final class Inventory {
         }
         nodeViews.add(new NodeView(node.name(), deployed, unreachable, servedViews));
       }
-      views.add(new CertView(cert, current, lineage == null ? 0 : lineage.version(), nodeViews));
+      views.add(new CertView(cert, current, lineage == null ? 0 : lineage.version(), meta.lastFailure(),
+          meta.attempts().size() - 1 - lastSuccessIndex(meta.attempts()), nodeViews));
     }
     return new InventoryReport(now, views, findings);
   }
@@ -187,8 +189,7 @@ public final class Inventory {
     }
   }
 
-  private void renewal(List<Finding> out, CertSpec spec, Optional<Lineage> lineage, Instant now) throws IOException {
-    LineageMetadata meta = store.metadata(spec.name());
+  private void renewal(List<Finding> out, CertSpec spec, Optional<Lineage> lineage, LineageMetadata meta, Instant now) {
     List<LineageMetadata.RenewalAttempt> attempts = meta.attempts();
     boolean lastFailed = !attempts.isEmpty() && !attempts.get(attempts.size() - 1).success();
     if (!lastFailed) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import org.certfleet.cert.CertFacts;
 import org.certfleet.deploy.DeployedState;
+import org.certfleet.store.LineageMetadata;
 import org.jspecify.annotations.Nullable;
 
 /** One inventory scan: every certificate with its issued, deployed and served views, and the findings. */
@@ -25,8 +26,11 @@ public record InventoryReport(Instant at, List<CertView> certificates, List<Find
    *
    * @param issued the store's current version, null when never issued
    * @param version the current version number, 0 when never issued
+   * @param lastRenewalFailure the most recent failed renewal attempt the store remembers, or null
+   * @param failuresSinceSuccess failed attempts since the last successful one
    */
-  public record CertView(String cert, @Nullable CertFacts issued, int version, List<NodeView> nodes) {
+  public record CertView(String cert, @Nullable CertFacts issued, int version,
+      LineageMetadata.@Nullable RenewalAttempt lastRenewalFailure, int failuresSinceSuccess, List<NodeView> nodes) {
     public CertView {
       nodes = List.copyOf(nodes);
     }

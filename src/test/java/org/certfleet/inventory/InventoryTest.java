@@ -249,6 +249,9 @@ class InventoryTest {
 
     assertThat(keys(r)).containsExactly("RENEWAL_FAILING:" + CERT);
     assertThat(r.findings().get(0).message()).contains("1 attempt(s) failed", "(dns-01 publish): NOTAUTH");
+    InventoryReport.CertView view = r.certificates().get(0);
+    assertThat(view.lastRenewalFailure().error()).isEqualTo("NOTAUTH");
+    assertThat(view.failuresSinceSuccess()).isEqualTo(1);
   }
 
   @Test
