@@ -24,7 +24,11 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def server_bind(self):
-        # HTTPServer.server_bind calls socket.getfqdn, a reverse lookup that would leave loopback.
+        # HTTPServer.server_bind calls socket.getfqdn, a reverse lookup that would leave loopback. What
+        # TCPServer.server_bind would have done first: reuse the port while the last lab's connections
+        # are still in TIME_WAIT, so stop + start in quick succession works.
+        import socket
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.socket.bind(self.server_address)
         self.server_name, self.server_port = self.server_address[:2]
 

@@ -87,9 +87,10 @@ public final class DnsResolution {
         n = new Name(n, 1);
         continue;
       }
-      // NXDOMAIN or NODATA: the authority section carries the enclosing zone's SOA.
+      // NXDOMAIN or NODATA: the authority section carries the enclosing zone's SOA. The root zone
+      // answering means the name's domain does not exist: never a zone to publish a challenge in.
       for (Record r : resp.getSection(Section.AUTHORITY)) {
-        if (r instanceof SOARecord) {
+        if (r instanceof SOARecord && r.getName().labels() > 1) {
           return r.getName();
         }
       }

@@ -132,6 +132,9 @@ class LabDnsIT {
     assertThatThrownBy(() -> dns.followCnames(Name.fromString("_acme-challenge.loop.hachyderm.io.")))
         .isInstanceOf(DnsException.class)
         .hasMessage("CNAME loop: _acme-challenge.loop.hachyderm.io. -> loop-back.hachyderm.io. -> _acme-challenge.loop.hachyderm.io.");
+    assertThatThrownBy(() -> dns.zoneOf(Name.fromString("_acme-challenge.www.nowhere-certfleet.org.")))
+        .isInstanceOf(DnsException.class)
+        .hasMessageStartingWith("no zone found for _acme-challenge.www.nowhere-certfleet.org.");
   }
 
   @Test

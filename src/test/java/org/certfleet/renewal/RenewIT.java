@@ -59,6 +59,26 @@ class RenewIT {
   }
 
   @Test
+  void aWildcardAndItsBaseNameInOneCertificateShareTheirTxtNameOnTheLabsBind(Lab lab, @TempDir Path dir) throws Exception {
+    Path cfg = lab.configCopy(dir, lab.tsigSecretFile());
+    Files.writeString(cfg, Files.readString(cfg).replace("certificates:\n", """
+        certificates:
+          - name: wild.hachyderm.io
+            domains: ["*.hachyderm.io", hachyderm.io]
+            deploy-to: []
+        """));
+
+    CliRun run = CliRun.of("--config", cfg.toString(), "renew", "--no-distribute", "wild.hachyderm.io");
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("wild.hachyderm.io        RENEWED  version 1");
+    java.security.cert.X509Certificate leaf = org.certfleet.cert.Pem.certificates(
+        Files.readAllBytes(dir.resolve("state/live/wild.hachyderm.io/cert.pem"))).get(0);
+    assertThat(leaf.getSubjectAlternativeNames().stream().map(l -> String.valueOf(l.get(1))).toList())
+        .containsExactlyInAnyOrder("*.hachyderm.io", "hachyderm.io");
+  }
+
+  @Test
   void dryRunContactsNothingAndWritesNothing(Lab lab, @TempDir Path dir) throws Exception {
     Path cfg = lab.configCopy(dir, lab.tsigSecretFile());
 
