@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
+import org.certfleet.alert.AlertChannels;
+import org.certfleet.alert.Alerter;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.config.ConfigLoader;
@@ -83,6 +85,11 @@ public final class CliContext {
 
   DnsProviders dnsProviders() {
     return dnsProviders;
+  }
+
+  /** The configured chat channels, ready to send. */
+  Alerter alerter(AppConfig config) {
+    return new Alerter(AlertChannels.create(config.alerts(), secrets, clock, sleeper));
   }
 
   /** An environment variable, or null. */

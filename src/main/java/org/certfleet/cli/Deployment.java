@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
-import org.certfleet.alert.AlertChannels;
 import org.certfleet.alert.AlertMessage;
 import org.certfleet.alert.Alerter;
 import org.certfleet.audit.AuditLog;
@@ -75,7 +74,7 @@ final class Deployment {
    * node, the step and the error of each, so the operator does not have to go looking.
    */
   static void alertFailures(CliContext ctx, AppConfig config, Distributor.Report report) throws InterruptedException {
-    Alerter alerter = new Alerter(AlertChannels.create(config.alerts(), ctx.secrets(), ctx.clock(), ctx.sleeper()));
+    Alerter alerter = ctx.alerter(config);
     if (!alerter.hasChannels()) {
       return;
     }

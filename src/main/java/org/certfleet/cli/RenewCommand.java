@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.certfleet.alert.AlertChannels;
 import org.certfleet.alert.AlertMessage;
 import org.certfleet.alert.Alerter;
 import org.certfleet.config.AppConfig;
@@ -58,7 +57,7 @@ final class RenewCommand implements Callable<Integer> {
     if (failures.isEmpty() || config.alerts().channels().isEmpty()) {
       return;
     }
-    Alerter alerter = new Alerter(AlertChannels.create(config.alerts(), ctx.secrets(), ctx.clock(), ctx.sleeper()));
+    Alerter alerter = ctx.alerter(config);
     for (Outcome o : failures) {
       alerter.send(new AlertMessage("RENEWAL_FAILED:" + o.name(), "warning",
           "certfleet: renewing " + o.name() + " failed" + (o.step() == null ? "" : " at " + o.step()),

@@ -68,9 +68,9 @@ public final class HookRunner {
       throws InterruptedException {
     List<HookResult> out = new ArrayList<>();
     for (Path hook : hooks) {
-      long t0 = System.nanoTime();
+      java.time.Instant started = clock.instant();
       String error = runOne(hook, env(spec, lineage, results));
-      Duration took = Duration.ofNanos(System.nanoTime() - t0);
+      Duration took = Duration.between(started, clock.instant());
       if (error == null) {
         log.info("{}: hook {} succeeded", spec.name(), hook);
       } else {

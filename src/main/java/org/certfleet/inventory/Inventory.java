@@ -75,11 +75,15 @@ public final class Inventory {
   public InventoryReport scan(List<CertSpec> certs) throws IOException, InterruptedException {
     Instant now = clock.instant();
     Map<String, Lineage> issued = new HashMap<>();
+    store.list().forEach(l -> issued.put(l.name().value(), l));
+    // Every version ever issued, to tell a managed certificate from a foreign one on the extra probe
+    // names; loading all versions is only worth it when some certificate has such names.
     Set<String> known = new HashSet<>();
-    for (Lineage l : store.list()) {
-      issued.put(l.name().value(), l);
-      for (int v : store.versions(l.name())) {
-        known.add(store.load(l.name(), v).facts().sha256());
+    if (certs.stream().anyMatch(c -> !c.probe().isEmpty())) {
+      for (Lineage l : issued.values()) {
+        for (int v : store.versions(l.name())) {
+          known.add(store.load(l.name(), v).facts().sha256());
+        }
       }
     }
     Map<String, NodeScan> nodes = scanNodes(certs);
