@@ -103,6 +103,7 @@ public final class SshConnector implements AutoCloseable {
     nodesByAddress.put(addressKey(node.address(), ssh.port()), node);
     Duration timeout = ssh.connectTimeout();
     ClientSession session = null;
+    long started = System.nanoTime();
     try {
       session = client.connect(ssh.user(), node.address(), ssh.port()).verify(timeout).getSession();
       session.addPublicKeyIdentity(identity);
@@ -115,7 +116,12 @@ public final class SshConnector implements AutoCloseable {
       if (rejected != null) {
         throw new NodeAccessException(where + ": " + rejected.describe(ssh.knownHosts(), node.name()));
       }
-      throw new NodeAccessException(where + ": " + connectProblem(e, ssh, timeout), e);
+      // A peer that accepts TCP but never speaks SSH (hung sshd) ends in whichever error MINA raises while
+      // closing the timed-out session; the elapsed time says what really happened.
+      boolean timedOut = System.nanoTime() - started >= timeout.toNanos();
+      throw new NodeAccessException(where + ": " + (timedOut && !(rootCause(e) instanceof ConnectException)
+          ? "no answer within " + timeout.toMillis() + " ms (" + e.getMessage() + ")"
+          : connectProblem(e, ssh, timeout)), e);
     }
   }
 
@@ -199,11 +205,16 @@ public final class SshConnector implements AutoCloseable {
     }
   }
 
-  private static String connectProblem(Exception e, NodeSpec.Ssh ssh, Duration timeout) {
+  private static Throwable rootCause(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
+    return root;
+  }
+
+  private static String connectProblem(Exception e, NodeSpec.Ssh ssh, Duration timeout) {
+    Throwable root = rootCause(e);
     String text = String.valueOf(e.getMessage());
     if (root instanceof ConnectException) {
       return "cannot connect: " + root.getMessage();
