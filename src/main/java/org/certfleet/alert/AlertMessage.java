@@ -2,20 +2,31 @@ package org.certfleet.alert;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 
 /**
  * One message for the chat channels: a one-line summary and the detail lines under it.
  *
+ * @param id this message's own identity: the same for every attempt to deliver it, also across runs when
+ *     it waits in the outbox, and different for a later message about the same {@code key}. Channels
+ *     with idempotent sends derive their transaction ids / idempotency keys from it (plus the part
+ *     number when a message is split), so a retried delivery is never shown twice.
  * @param key a stable identity of what the message is about (e.g. {@code DEPLOY_FAILED:media.hachyderm.io}),
  *     used as the alert name by machine-readable channels
  * @param severity {@code critical}, {@code warning} or {@code info}
  */
-public record AlertMessage(String key, String severity, String summary, List<String> lines) {
+public record AlertMessage(String id, String key, String severity, String summary, List<String> lines) {
   public AlertMessage {
+    Objects.requireNonNull(id, "id");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(severity, "severity");
     Objects.requireNonNull(summary, "summary");
     lines = List.copyOf(lines);
+  }
+
+  /** A message with a new random {@link #id()}. */
+  public AlertMessage(String key, String severity, String summary, List<String> lines) {
+    this(UUID.randomUUID().toString(), key, severity, summary, lines);
   }
 
   /** Summary and lines as plain text, one per line. */
