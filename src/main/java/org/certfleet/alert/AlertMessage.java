@@ -14,8 +14,9 @@ import java.util.UUID;
  * @param key a stable identity of what the message is about (e.g. {@code DEPLOY_FAILED:media.hachyderm.io}),
  *     used as the alert name by machine-readable channels
  * @param severity {@code critical}, {@code warning} or {@code info}
+ * @param resolved true when the message says that the problem under {@code key} has cleared
  */
-public record AlertMessage(String id, String key, String severity, String summary, List<String> lines) {
+public record AlertMessage(String id, String key, String severity, String summary, List<String> lines, boolean resolved) {
   public AlertMessage {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(key, "key");
@@ -24,9 +25,14 @@ public record AlertMessage(String id, String key, String severity, String summar
     lines = List.copyOf(lines);
   }
 
-  /** A message with a new random {@link #id()}. */
+  /** A message with a new random {@link #id()}, about a problem that is open. */
   public AlertMessage(String key, String severity, String summary, List<String> lines) {
-    this(UUID.randomUUID().toString(), key, severity, summary, lines);
+    this(UUID.randomUUID().toString(), key, severity, summary, lines, false);
+  }
+
+  /** A message about a problem that is open. */
+  public AlertMessage(String id, String key, String severity, String summary, List<String> lines) {
+    this(id, key, severity, summary, lines, false);
   }
 
   /** Summary and lines as plain text, one per line. */

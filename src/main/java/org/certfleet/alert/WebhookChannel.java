@@ -36,13 +36,14 @@ final class WebhookChannel implements ChatChannel {
   @Override
   public void send(AlertMessage message) throws AlertDeliveryException, InterruptedException {
     Map<String, Object> alert = new LinkedHashMap<>();
-    alert.put("status", "firing");
+    String status = message.resolved() ? "resolved" : "firing";
+    alert.put("status", status);
     alert.put("labels", Map.of("alertname", message.key(), "severity", message.severity(), "source", "certfleet"));
     alert.put("annotations", Map.of("summary", message.summary(), "description", message.text()));
-    alert.put("startsAt", clock.instant().toString());
+    alert.put(message.resolved() ? "endsAt" : "startsAt", clock.instant().toString());
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("version", "4");
-    body.put("status", "firing");
+    body.put("status", status);
     body.put("receiver", name);
     body.put("groupKey", message.key());
     body.put("commonLabels", Map.of("alertname", message.key(), "severity", message.severity()));
