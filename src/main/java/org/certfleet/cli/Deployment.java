@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
 import org.certfleet.alert.AlertMessage;
-import org.certfleet.alert.Alerter;
 import org.certfleet.audit.AuditLog;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
@@ -74,8 +73,7 @@ final class Deployment {
    * node, the step and the error of each, so the operator does not have to go looking.
    */
   static void alertFailures(CliContext ctx, AppConfig config, Distributor.Report report) throws InterruptedException {
-    Alerter alerter = ctx.alerter(config);
-    if (!alerter.hasChannels()) {
+    if (config.alerts().channels().isEmpty()) {
       return;
     }
     Map<String, List<String>> lines = new LinkedHashMap<>();
@@ -99,7 +97,7 @@ final class Deployment {
       String summary = c[0] > 0
           ? "certfleet: " + e.getKey() + " is not served by " + c[0] + " of " + c[1] + " node(s) after distribution"
           : "certfleet: a deploy hook failed after distributing " + e.getKey();
-      alerter.send(new AlertMessage("DEPLOY_FAILED:" + e.getKey(), c[0] == c[1] ? "critical" : "warning", summary,
+      ctx.alert(config, new AlertMessage("DEPLOY_FAILED:" + e.getKey(), c[0] == c[1] ? "critical" : "warning", summary,
           e.getValue()));
     }
   }

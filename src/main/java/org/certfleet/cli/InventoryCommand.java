@@ -10,11 +10,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.certfleet.alert.AlertBook;
+import org.certfleet.alert.Heartbeat;
 import org.certfleet.cert.CertFacts;
 import org.certfleet.cert.Pem;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.inventory.Finding;
+import org.certfleet.inventory.FindingAlerts;
 import org.certfleet.inventory.Inventory;
 import org.certfleet.inventory.InventoryReport;
 import org.certfleet.inventory.Severity;
@@ -49,6 +52,12 @@ final class InventoryCommand implements Callable<Integer> {
       description = "exit 1 when a finding is at least this severe: info, warning, critical or never (default: ${DEFAULT-VALUE})")
   String failOn;
 
+  @Option(names = "--alert", description = {
+      "Also alert: new findings go to the alert channels once, open ones again after alerts.repeat-every, cleared",
+      "ones as resolved; undelivered messages are retried on the next run; the heartbeat URL is pinged. For",
+      "timer-driven set-ups (the daemon does this on its schedule)."})
+  boolean alert;
+
   InventoryCommand(CliContext ctx) {
     this.ctx = ctx;
   }
@@ -67,21 +76,63 @@ final class InventoryCommand implements Callable<Integer> {
     try {
       AppConfig config = ctx.loadConfig();
       List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
-      List<X509Certificate> roots = config.inventory().caBundle() == null ? List.of()
-          : Pem.certificates(Files.readAllBytes(config.inventory().caBundle()));
-      Inventory inventory = new Inventory(config, FileCertificateStore.readOnly(config.stateDir()), ssh.join(),
-          new JdkTlsProber(ctx.clock()), roots, new RenewalPolicy(), ctx.clock());
-      InventoryReport report = inventory.scan(certs);
+      Heartbeat heartbeat = alert ? ctx.heartbeat(config) : null;
+      InventoryReport report;
+      try {
+        if (heartbeat != null) {
+          heartbeat.start();
+        }
+        report = scan(ctx, config, certs, ssh);
+      } catch (Exception e) {
+        if (heartbeat != null) {
+          heartbeat.fail("inventory failed: " + e.getMessage());
+        }
+        throw e;
+      }
       if (ctx.json()) {
         ctx.printJson(report);
       } else {
         print(report);
+      }
+      if (heartbeat != null) {
+        alert(config, certs, report, heartbeat);
       }
       Severity worst = report.worst();
       return threshold != null && worst != null && worst.atLeast(threshold) ? ExitCodes.FAILURE : ExitCodes.OK;
     } finally {
       Deployment.close(ssh);
     }
+  }
+
+  /** Evaluates the findings against the alert state, then pings the heartbeat with how that went. */
+  private void alert(AppConfig config, List<CertSpec> certs, InventoryReport report, Heartbeat heartbeat)
+      throws InterruptedException {
+    String scanned = report.certificates().size() + " certificate(s), " + report.findings().size() + " finding(s)";
+    try {
+      AlertBook.Result r = ctx.alertBook(config).evaluate(FindingAlerts.problems(report),
+          FindingAlerts.scope(certs.stream().map(c -> c.name().value()).toList()));
+      long sent = r.deliveries().stream().filter(AlertBook.Delivery::ok).count();
+      ctx.err().println("alerts: " + sent + " delivered" + (r.waiting() == 0 ? ""
+          : ", " + r.waiting() + " waiting for a channel (retried on the next run)"));
+      if (r.allDelivered()) {
+        heartbeat.success(scanned + ", " + sent + " alert(s) delivered");
+      } else {
+        heartbeat.fail(scanned + ", " + r.waiting() + " alert delivery(ies) failed");
+      }
+    } catch (java.io.IOException e) {
+      ctx.err().println("certfleet: alerts not evaluated: " + e.getMessage());
+      heartbeat.fail(scanned + ", alerts not evaluated: " + e.getMessage());
+    }
+  }
+
+  /** Issued, deployed and served for {@code certs}: the scan {@code inventory} and {@code report} share. */
+  static InventoryReport scan(CliContext ctx, AppConfig config, List<CertSpec> certs,
+      CompletableFuture<SshConnector> ssh) throws java.io.IOException, InterruptedException {
+    List<X509Certificate> roots = config.inventory().caBundle() == null ? List.of()
+        : Pem.certificates(Files.readAllBytes(config.inventory().caBundle()));
+    Inventory inventory = new Inventory(config, FileCertificateStore.readOnly(config.stateDir()), ssh.join(),
+        new JdkTlsProber(ctx.clock()), roots, new RenewalPolicy(), ctx.clock());
+    return inventory.scan(certs);
   }
 
   private void print(InventoryReport report) {

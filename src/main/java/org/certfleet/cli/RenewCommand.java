@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.certfleet.alert.AlertMessage;
-import org.certfleet.alert.Alerter;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
@@ -57,9 +56,8 @@ final class RenewCommand implements Callable<Integer> {
     if (failures.isEmpty() || config.alerts().channels().isEmpty()) {
       return;
     }
-    Alerter alerter = ctx.alerter(config);
     for (Outcome o : failures) {
-      alerter.send(new AlertMessage("RENEWAL_FAILED:" + o.name(), "warning",
+      ctx.alert(config, new AlertMessage("RENEWAL_FAILED:" + o.name(), "warning",
           "certfleet: renewing " + o.name() + " failed" + (o.step() == null ? "" : " at " + o.step()),
           List.of(o.detail())));
     }

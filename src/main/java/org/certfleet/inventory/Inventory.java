@@ -123,8 +123,11 @@ public final class Inventory {
         }
         nodeViews.add(new NodeView(node.name(), deployed, unreachable, servedViews));
       }
+      RenewalPolicy.Decision plan = policy.decide(spec, Optional.ofNullable(lineage), meta, now, false);
       views.add(new CertView(cert, current, lineage == null ? 0 : lineage.version(), meta.lastFailure(),
-          meta.attempts().size() - 1 - lastSuccessIndex(meta.attempts()), nodeViews));
+          meta.attempts().size() - 1 - lastSuccessIndex(meta.attempts()), nodeViews,
+          spec.names().stream().map(DnsName::value).toList(), spec.profile(),
+          plan.due() ? null : plan.nextCheck().orElse(null), plan.reason()));
     }
     return new InventoryReport(now, views, findings);
   }

@@ -28,11 +28,25 @@ public record InventoryReport(Instant at, List<CertView> certificates, List<Find
    * @param version the current version number, 0 when never issued
    * @param lastRenewalFailure the most recent failed renewal attempt the store remembers, or null
    * @param failuresSinceSuccess failed attempts since the last successful one
+   * @param names the names the certificate is for, as configured
+   * @param profile the ACME profile asked for, or null for the CA's default
+   * @param nextRenewal when the renewal policy will next renew it; null when it is due now
+   * @param renewal the renewal policy's reason, e.g. {@code due at …, inside the CA's renewal window …}
    */
   public record CertView(String cert, @Nullable CertFacts issued, int version,
-      LineageMetadata.@Nullable RenewalAttempt lastRenewalFailure, int failuresSinceSuccess, List<NodeView> nodes) {
+      LineageMetadata.@Nullable RenewalAttempt lastRenewalFailure, int failuresSinceSuccess, List<NodeView> nodes,
+      List<String> names, @Nullable String profile, @Nullable Instant nextRenewal, String renewal) {
     public CertView {
       nodes = List.copyOf(nodes);
+      names = List.copyOf(names);
+      Objects.requireNonNull(renewal, "renewal");
+    }
+
+    /** A view without the configured names and renewal plan (tests and views built by hand). */
+    public CertView(String cert, @Nullable CertFacts issued, int version,
+        LineageMetadata.@Nullable RenewalAttempt lastRenewalFailure, int failuresSinceSuccess, List<NodeView> nodes) {
+      this(cert, issued, version, lastRenewalFailure, failuresSinceSuccess, nodes,
+          issued == null ? List.of() : issued.sans(), null, null, "");
     }
   }
 

@@ -116,7 +116,7 @@ class CliTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"report", "daemon"})
+  @ValueSource(strings = {"daemon"})
   void commandsNotBuiltYetSaySoAndFail(String command) {
     CliRun run = CliRun.of(command, "--whatever", "x");
 
