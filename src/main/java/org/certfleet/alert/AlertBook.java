@@ -152,6 +152,7 @@ public final class AlertBook {
     }
     t.severity = p.severity();
     t.summary = p.summary();
+    t.lines = new ArrayList<>(p.lines());
     Set<String> first = new LinkedHashSet<>();
     Set<String> repeat = new LinkedHashSet<>();
     for (String c : channels.keySet()) {
@@ -183,10 +184,11 @@ public final class AlertBook {
       state.problems.remove(t.key);
       return;
     }
+    List<String> lines = new ArrayList<>(t.lines);
+    lines.add("open since " + t.firstSeen.truncatedTo(ChronoUnit.MINUTES) + ", cleared by "
+        + now.truncatedTo(ChronoUnit.MINUTES));
     AlertMessage resolved = new AlertMessage(UUID.randomUUID().toString(), t.key, t.severity,
-        "[RESOLVED] " + t.summary,
-        List.of("open since " + t.firstSeen.truncatedTo(ChronoUnit.MINUTES) + ", cleared by "
-            + now.truncatedTo(ChronoUnit.MINUTES)), true);
+        "[RESOLVED] " + t.summary, lines, true);
     enqueue(state, resolved, Kind.RESOLVED, t.key, t.fingerprint, t.notified.keySet(), now);
   }
 

@@ -27,6 +27,7 @@ public final class AlertState {
     public @Nullable String fingerprint;
     public String severity = "warning";
     public String summary = "";
+    public List<String> lines = new ArrayList<>();
     public Instant firstSeen = Instant.EPOCH;
     /** False once the problem cleared; the entry stays until every notified channel confirmed "resolved". */
     public boolean open = true;

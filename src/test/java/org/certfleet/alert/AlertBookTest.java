@@ -96,6 +96,7 @@ class AlertBookTest {
     assertThat(resolved.resolved()).isTrue();
     assertThat(resolved.summary()).isEqualTo("[RESOLVED] cdn-1 serves media.hachyderm.io, 9 days left");
     assertThat(resolved.key()).isEqualTo("EXPIRING:media.hachyderm.io:cdn-1");
+    assertThat(resolved.lines()).containsExactly("node: cdn-1", "open since 2026-11-22T10:00:00Z, cleared by 2026-11-23T11:00:00Z");
     assertThat(pager.received).hasSize(3);
 
     clock.advance(Duration.ofDays(3));

@@ -66,4 +66,41 @@ public final class LabNodes {
       }
     }
   }
+
+  /**
+   * Gives every node a self-signed certificate for {@code cert} with {@code left} to live of a 90-day
+   * lifetime, as archive version 2 behind the live/ links, reloads nginx and waits until it is served.
+   * {@link #resetCertificates} undoes it.
+   */
+  public static void installExpiring(Lab lab, String cert, Duration left) throws Exception {
+    Duration lifetime = Duration.ofDays(90);
+    Instant notBefore = Instant.now().minus(lifetime.minus(left));
+    JdkTlsProber prober = new JdkTlsProber(Clock.systemUTC());
+    for (Lab.Node n : lab.nodes()) {
+      org.certfleet.cert.CertificateBundle b = org.certfleet.testing.TestCertificates.selfSigned(
+          org.certfleet.testing.TestCertificates.ecP256(), notBefore, lifetime, cert);
+      Path archive = n.baseDir().resolve("archive/" + cert);
+      Files.write(archive.resolve("cert2.pem"), b.certPem());
+      Files.write(archive.resolve("chain2.pem"), b.certPem());
+      Files.write(archive.resolve("fullchain2.pem"), b.fullchainPem());
+      Path key = archive.resolve("privkey2.pem");
+      Files.createFile(key, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+      Files.write(key, b.privkeyPem());
+      for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
+        Path link = n.baseDir().resolve("live/" + cert + "/" + kind + ".pem");
+        Files.deleteIfExists(link);
+        Files.createSymbolicLink(link, Path.of("../../archive/" + cert + "/" + kind + "2.pem"));
+      }
+      Process p = new ProcessBuilder(n.reloadCommand().split(" ")).inheritIO().start();
+      assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      String serial = b.facts().serial();
+      Instant deadline = Instant.now().plusSeconds(15);
+      while (!prober.probe(new Endpoint(n.address(), n.httpsPort(), cert), Duration.ofSeconds(3)).leaf()
+          .map(l -> l.serial().equals(serial)).orElse(false)) {
+        assertThat(Instant.now()).as("%s on %s serves the expiring certificate", cert, n.name()).isBefore(deadline);
+        Thread.sleep(100);
+      }
+    }
+  }
 }
