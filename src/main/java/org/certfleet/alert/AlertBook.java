@@ -48,12 +48,25 @@ public final class AlertBook {
   private final AlertStateStore store;
   private final Duration repeatEvery;
   private final Clock clock;
+  private final Listener listener;
 
-  public AlertBook(List<ChatChannel> channels, AlertStateStore store, Duration repeatEvery, Clock clock) {
+  /** Told of every delivery attempt, e.g. to count them in metrics; must not throw. */
+  @FunctionalInterface
+  public interface Listener {
+    void attempted(Delivery delivery);
+  }
+
+  public AlertBook(List<ChatChannel> channels, AlertStateStore store, Duration repeatEvery, Clock clock,
+      Listener listener) {
     channels.forEach(c -> this.channels.put(c.name(), c));
     this.store = store;
     this.repeatEvery = repeatEvery;
     this.clock = clock;
+    this.listener = listener;
+  }
+
+  public AlertBook(List<ChatChannel> channels, AlertStateStore store, Duration repeatEvery, Clock clock) {
+    this(channels, store, repeatEvery, clock, d -> {});
   }
 
   /** One attempt to hand one message to one channel; {@code error} is null when the channel confirmed it. */
@@ -245,7 +258,9 @@ public final class AlertBook {
           continue;
         }
         String error = deliver(channels.get(c), q.message);
-        deliveries.add(new Delivery(c, q.message.key(), q.message.resolved(), error));
+        Delivery d = new Delivery(c, q.message.key(), q.message.resolved(), error);
+        deliveries.add(d);
+        listener.attempted(d);
         if (error != null) {
           failedThisFlush.add(c);
           q.failedAttempts++;

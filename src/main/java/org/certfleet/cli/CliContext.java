@@ -11,16 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
-import org.certfleet.alert.AlertBook;
-import org.certfleet.alert.AlertChannels;
-import org.certfleet.alert.AlertMessage;
-import org.certfleet.alert.FileAlertStateStore;
-import org.certfleet.alert.Heartbeat;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.SecretResolver;
 import org.certfleet.dns.DnsProviders;
+import org.certfleet.operation.Alerts;
+import org.certfleet.operation.Toolkit;
 import org.certfleet.time.Sleeper;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -90,32 +87,14 @@ public final class CliContext {
     return dnsProviders;
   }
 
-  /** The configured chat channels with the alert state and outbox in the state directory. */
-  AlertBook alertBook(AppConfig config) {
-    return new AlertBook(AlertChannels.create(config.alerts(), secrets, clock, sleeper),
-        new FileAlertStateStore(config.stateDir(), clock), config.alerts().repeatEvery(), clock);
+  /** The collaborators the operations share. */
+  Toolkit toolkit() {
+    return new Toolkit(secrets, clock, sleeper, dnsProviders);
   }
 
-  Heartbeat heartbeat(AppConfig config) {
-    return new Heartbeat(config.alerts().heartbeatUrl(), secrets, sleeper);
-  }
-
-  /**
-   * Sends a one-off alert (and whatever earlier runs left in the outbox). A problem with the alert
-   * state is printed, never thrown: it must not hide the failure being reported.
-   */
-  void alert(AppConfig config, AlertMessage message) throws InterruptedException {
-    if (config.alerts().channels().isEmpty()) {
-      return;
-    }
-    try {
-      AlertBook.Result r = alertBook(config).send(message);
-      if (!r.allDelivered()) {
-        err.println("certfleet: " + r.waiting() + " alert delivery(ies) failed; queued for the next run");
-      }
-    } catch (java.io.IOException e) {
-      err.println("certfleet: alert not sent: " + e.getMessage());
-    }
+  /** The alert channels, alert state and heartbeat of {@code config}. */
+  Alerts alerts(AppConfig config) {
+    return new Alerts(config, toolkit());
   }
 
   /** An environment variable, or null. */

@@ -3,21 +3,16 @@ package org.certfleet.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
-import org.certfleet.alert.AlertMessage;
-import org.certfleet.audit.AuditLog;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
 import org.certfleet.deploy.HookRunner;
 import org.certfleet.deploy.NodeResult;
 import org.certfleet.deploy.NodeStatus;
-import org.certfleet.probe.JdkTlsProber;
+import org.certfleet.operation.Distribution;
 import org.certfleet.ssh.SshConnector;
 import org.certfleet.store.CertificateStore;
 import org.jspecify.annotations.Nullable;
@@ -55,51 +50,7 @@ final class Deployment {
 
   static Distributor.Report run(CliContext ctx, AppConfig config, CertificateStore store, List<CertSpec> certs,
       List<String> nodes, boolean dryRun, CompletableFuture<SshConnector> ssh) throws IOException, InterruptedException {
-    AuditLog audit = AuditLog.inStateDir(config.stateDir());
-    HookRunner hooks = new HookRunner(config.deploy().hookTimeout(), config.source().toAbsolutePath().getParent(), audit,
-        ctx.clock());
-    try (Distributor d = new Distributor(config, store, ssh.join(), new JdkTlsProber(ctx.clock()), audit, hooks,
-        ctx.clock(), ctx.sleeper())) {
-      Distributor.Report report = d.distribute(certs, nodes, dryRun);
-      if (!dryRun) {
-        alertFailures(ctx, config, report);
-      }
-      return report;
-    }
-  }
-
-  /**
-   * One chat message per certificate whose rollout left a node without it or whose hook failed: the
-   * node, the step and the error of each, so the operator does not have to go looking.
-   */
-  static void alertFailures(CliContext ctx, AppConfig config, Distributor.Report report) throws InterruptedException {
-    if (config.alerts().channels().isEmpty()) {
-      return;
-    }
-    Map<String, List<String>> lines = new LinkedHashMap<>();
-    Map<String, int[]> counts = new LinkedHashMap<>();
-    for (NodeResult r : report.nodes()) {
-      int[] c = counts.computeIfAbsent(r.cert(), k -> new int[2]);
-      c[1]++;
-      if (!r.status().good()) {
-        c[0]++;
-        lines.computeIfAbsent(r.cert(), k -> new ArrayList<>()).add("- " + r.node() + ": " + r.status().label()
-            + " at " + r.step().label() + ": " + r.detail());
-      }
-    }
-    for (HookRunner.HookResult h : report.hooks()) {
-      if (!h.ok()) {
-        lines.computeIfAbsent(h.cert(), k -> new ArrayList<>()).add("- hook " + h.hook() + ": " + h.error());
-      }
-    }
-    for (Map.Entry<String, List<String>> e : lines.entrySet()) {
-      int[] c = counts.getOrDefault(e.getKey(), new int[2]);
-      String summary = c[0] > 0
-          ? "certfleet: " + e.getKey() + " is not served by " + c[0] + " of " + c[1] + " node(s) after distribution"
-          : "certfleet: a deploy hook failed after distributing " + e.getKey();
-      ctx.alert(config, new AlertMessage("DEPLOY_FAILED:" + e.getKey(), c[0] == c[1] ? "critical" : "warning", summary,
-          e.getValue()));
-    }
+    return Distribution.run(config, ctx.toolkit(), ctx.alerts(config), store, certs, nodes, dryRun, ssh.join());
   }
 
   /** The per-node table and hook lines, or JSON. */

@@ -1,8 +1,6 @@
 package org.certfleet.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,20 +9,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.certfleet.alert.AlertBook;
-import org.certfleet.alert.Heartbeat;
 import org.certfleet.cert.CertFacts;
-import org.certfleet.cert.Pem;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.inventory.Finding;
-import org.certfleet.inventory.FindingAlerts;
-import org.certfleet.inventory.Inventory;
 import org.certfleet.inventory.InventoryReport;
 import org.certfleet.inventory.Severity;
-import org.certfleet.probe.JdkTlsProber;
-import org.certfleet.renewal.RenewalPolicy;
+import org.certfleet.operation.Watch;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,26 +68,21 @@ final class InventoryCommand implements Callable<Integer> {
     try {
       AppConfig config = ctx.loadConfig();
       List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
-      Heartbeat heartbeat = alert ? ctx.heartbeat(config) : null;
+      Watch.Result watched = null;
       InventoryReport report;
-      try {
-        if (heartbeat != null) {
-          heartbeat.start();
-        }
-        report = scan(ctx, config, certs, ssh);
-      } catch (Exception e) {
-        if (heartbeat != null) {
-          heartbeat.fail("inventory failed: " + e.getMessage());
-        }
-        throw e;
+      if (alert) {
+        watched = Watch.cycle(config, ctx.toolkit(), ctx.alerts(config), certs, ssh.join());
+        report = watched.report();
+      } else {
+        report = Watch.scan(config, ctx.toolkit(), certs, ssh.join());
       }
       if (ctx.json()) {
         ctx.printJson(report);
       } else {
         print(report);
       }
-      if (heartbeat != null) {
-        alert(config, certs, report, heartbeat);
+      if (watched != null) {
+        printAlerts(watched);
       }
       Severity worst = report.worst();
       return threshold != null && worst != null && worst.atLeast(threshold) ? ExitCodes.FAILURE : ExitCodes.OK;
@@ -104,35 +91,15 @@ final class InventoryCommand implements Callable<Integer> {
     }
   }
 
-  /** Evaluates the findings against the alert state, then pings the heartbeat with how that went. */
-  private void alert(AppConfig config, List<CertSpec> certs, InventoryReport report, Heartbeat heartbeat)
-      throws InterruptedException {
-    String scanned = report.certificates().size() + " certificate(s), " + report.findings().size() + " finding(s)";
-    try {
-      AlertBook.Result r = ctx.alertBook(config).evaluate(FindingAlerts.problems(report),
-          FindingAlerts.scope(certs.stream().map(c -> c.name().value()).toList()));
-      long sent = r.deliveries().stream().filter(AlertBook.Delivery::ok).count();
-      ctx.err().println("alerts: " + sent + " delivered" + (r.waiting() == 0 ? ""
-          : ", " + r.waiting() + " waiting for a channel (retried on the next run)"));
-      if (r.allDelivered()) {
-        heartbeat.success(scanned + ", " + sent + " alert(s) delivered");
-      } else {
-        heartbeat.fail(scanned + ", " + r.waiting() + " alert delivery(ies) failed");
-      }
-    } catch (java.io.IOException e) {
-      ctx.err().println("certfleet: alerts not evaluated: " + e.getMessage());
-      heartbeat.fail(scanned + ", alerts not evaluated: " + e.getMessage());
+  private void printAlerts(Watch.Result watched) {
+    if (watched.alerts() == null) {
+      ctx.err().println("certfleet: alerts not evaluated: " + watched.alertError());
+      return;
     }
-  }
-
-  /** Issued, deployed and served for {@code certs}: the scan {@code inventory} and {@code report} share. */
-  static InventoryReport scan(CliContext ctx, AppConfig config, List<CertSpec> certs,
-      CompletableFuture<SshConnector> ssh) throws java.io.IOException, InterruptedException {
-    List<X509Certificate> roots = config.inventory().caBundle() == null ? List.of()
-        : Pem.certificates(Files.readAllBytes(config.inventory().caBundle()));
-    Inventory inventory = new Inventory(config, FileCertificateStore.readOnly(config.stateDir()), ssh.join(),
-        new JdkTlsProber(ctx.clock()), roots, new RenewalPolicy(), ctx.clock());
-    return inventory.scan(certs);
+    AlertBook.Result r = watched.alerts();
+    long sent = r.deliveries().stream().filter(AlertBook.Delivery::ok).count();
+    ctx.err().println("alerts: " + sent + " delivered" + (r.waiting() == 0 ? ""
+        : ", " + r.waiting() + " waiting for a channel (retried on the next run)"));
   }
 
   private void print(InventoryReport report) {

@@ -4,15 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
-import org.certfleet.alert.AlertMessage;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
 import org.certfleet.ssh.SshConnector;
+import org.certfleet.operation.Renewal;
 import org.certfleet.renewal.Outcome;
 import org.certfleet.renewal.RenewalService;
-import org.certfleet.store.FileCertificateStore;
-import org.certfleet.store.StoreLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -50,43 +48,28 @@ final class RenewCommand implements Callable<Integer> {
     this.ctx = ctx;
   }
 
-  /** One chat message per certificate whose renewal failed, with the step and the error. */
-  private void alertFailures(AppConfig config, List<Outcome> outcomes) throws InterruptedException {
-    List<Outcome> failures = outcomes.stream().filter(o -> o.kind() == Outcome.Kind.FAILED).toList();
-    if (failures.isEmpty() || config.alerts().channels().isEmpty()) {
-      return;
-    }
-    for (Outcome o : failures) {
-      ctx.alert(config, new AlertMessage("RENEWAL_FAILED:" + o.name(), "warning",
-          "certfleet: renewing " + o.name() + " failed" + (o.step() == null ? "" : " at " + o.step()),
-          List.of(o.detail())));
-    }
-  }
-
   @Override
   public Integer call() throws Exception {
     AppConfig config = ctx.loadConfig();
     List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
-    RenewalService service = new RenewalService(config, ctx.dnsProviders(), ctx.secrets(), ctx.clock(), ctx.sleeper());
     List<Outcome> outcomes;
     Distributor.Report deployed = null;
     if (dryRun) {
-      outcomes = service.plan(certs, force);
+      outcomes = new RenewalService(config, ctx.dnsProviders(), ctx.secrets(), ctx.clock(), ctx.sleeper())
+          .plan(certs, force);
     } else {
-      try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
-        outcomes = service.renew(lock, certs, force);
-        alertFailures(config, outcomes);
-        // A renewed certificate is worth nothing until its nodes serve it: deploy it under the same lock.
-        List<CertSpec> renewedCerts = certs.stream().filter(c -> outcomes.stream()
-            .anyMatch(o -> o.kind() == Outcome.Kind.RENEWED && o.name().equals(c.name()))).toList();
-        if (!noDistribute && renewedCerts.stream().anyMatch(c -> !config.nodesFor(c).isEmpty())) {
-          CompletableFuture<SshConnector> ssh = Deployment.warmUp(ctx);
-          try {
-            deployed = Deployment.run(ctx, config, FileCertificateStore.writable(lock), renewedCerts, List.of(), false, ssh);
-          } finally {
-            Deployment.close(ssh);
-          }
-        }
+      List<CompletableFuture<SshConnector>> started = new ArrayList<>();
+      try {
+        Renewal.Result result = Renewal.run(config, ctx.toolkit(), ctx.alerts(config), certs, force, !noDistribute,
+            () -> {
+              CompletableFuture<SshConnector> ssh = Deployment.warmUp(ctx);
+              started.add(ssh);
+              return ssh.join();
+            });
+        outcomes = result.outcomes();
+        deployed = result.deployed();
+      } finally {
+        started.forEach(Deployment::close);
       }
     }
     long renewed = outcomes.stream().filter(o -> o.kind() == Outcome.Kind.RENEWED).count();

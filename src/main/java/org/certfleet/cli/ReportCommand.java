@@ -5,12 +5,12 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.certfleet.alert.AlertBook;
-import org.certfleet.alert.AlertMessage;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.inventory.ExpiryReport;
 import org.certfleet.inventory.InventoryReport;
-import org.certfleet.inventory.Severity;
+import org.certfleet.operation.Report;
+import org.certfleet.operation.Watch;
 import org.certfleet.ssh.SshConnector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,8 +48,8 @@ final class ReportCommand implements Callable<Integer> {
     try {
       AppConfig config = ctx.loadConfig();
       List<CertSpec> certs = ctx.certificates(config, names, spec.commandLine());
-      InventoryReport report = InventoryCommand.scan(ctx, config, certs, ssh);
-      ExpiryReport.Text text = new ExpiryReport(config.schedule().timeZone()).render(report);
+      InventoryReport report = Watch.scan(config, ctx.toolkit(), certs, ssh.join());
+      ExpiryReport.Text text = Report.render(config, report);
       if (ctx.json()) {
         ctx.printJson(text);
       } else {
@@ -62,9 +62,7 @@ final class ReportCommand implements Callable<Integer> {
         ctx.err().println("report --chat: no alert channels are configured in " + ctx.configLabel());
         return ExitCodes.FAILURE;
       }
-      Severity worst = report.worst();
-      AlertBook.Result r = ctx.alertBook(config).send(new AlertMessage("REPORT",
-          worst == null ? "info" : worst.label(), text.summary(), text.lines()));
+      AlertBook.Result r = Report.post(ctx.alerts(config), report, text);
       long ok = r.deliveries().stream().filter(d -> d.ok() && d.messageKey().equals("REPORT")).count();
       ctx.err().println("report: delivered to " + ok + " channel(s)" + (r.waiting() == 0 ? ""
           : ", " + r.waiting() + " delivery(ies) waiting (retried on the next run)"));
