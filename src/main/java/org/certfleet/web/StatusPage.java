@@ -207,9 +207,13 @@ public final class StatusPage {
   private void expiryCell(StringBuilder h, Instant now, Instant notAfter, String about) {
     Level level = level(now, notAfter);
     Duration left = Duration.between(now, notAfter);
-    String text = left.isNegative() || left.isZero()
-        ? "expired " + HumanTime.duration(left) + " ago"
-        : Math.floorDiv(left.getSeconds(), 86_400L) + " d";
+    long days = Math.floorDiv(left.abs().getSeconds(), 86_400L);
+    String text;
+    if (left.isNegative() || left.isZero()) {
+      text = "expired " + (days == 0 ? HumanTime.duration(left) : days + " d") + " ago";
+    } else {
+      text = days + " d";
+    }
     h.append("<td class=\"").append(level.cssClass).append("\" title=\"")
         .append(e(about + ", not after " + HumanTime.instant(notAfter))).append("\"><b>").append(level.marker)
         .append("</b> ").append(e(text)).append("</td>");

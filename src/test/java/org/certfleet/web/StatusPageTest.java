@@ -42,12 +42,13 @@ class StatusPageTest {
   void colourClassAndTextMarkerFollowTheDaysLeft() {
     String html = page.render(snapshot(new InventoryReport(NOW, List.of(
         cert("a", 90, node("n-two", "a", 2), node("n-ten", "a", 10), node("n-sixty", "a", 60),
-            node("n-gone", "a", -0.5))), List.of())));
+            node("n-gone", "a", -0.5), node("n-old", "a", -3))), List.of())));
 
-    // Columns are the issued version, then the nodes by name: n-gone, n-sixty, n-ten, n-two.
+    // Columns are the issued version, then the nodes by name: n-gone, n-old, n-sixty, n-ten, n-two.
     assertThat(cells(html)).containsExactly(
         new Cell("ok", "OK", "90 d"),
         new Cell("crit", "CRIT", "expired 12 h ago"),
+        new Cell("crit", "CRIT", "expired 3 d ago"),
         new Cell("ok", "OK", "60 d"),
         new Cell("warn", "WARN", "10 d"),
         new Cell("crit", "CRIT", "2 d"));
