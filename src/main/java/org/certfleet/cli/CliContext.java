@@ -131,7 +131,7 @@ public final class CliContext {
 
   private static AppConfig withState(AppConfig c, Path state) {
     return new AppConfig(
-        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), c.inventory(), state,
+        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), c.inventory(), c.daemon(), state,
         c.secretUses());
   }
 

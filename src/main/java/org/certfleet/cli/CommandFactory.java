@@ -28,6 +28,8 @@ public final class CommandFactory implements CommandLine.IFactory {
       command = new ReportCommand(ctx);
     } else if (cls == DaemonCommand.class) {
       command = new DaemonCommand(ctx);
+    } else if (cls == ReloadCommand.class) {
+      command = new ReloadCommand(ctx);
     } else if (cls == TrustCommand.class) {
       command = new TrustCommand(ctx);
     } else if (cls == ImportCommand.class) {

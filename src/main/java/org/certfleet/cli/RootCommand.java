@@ -21,13 +21,14 @@ import picocli.CommandLine.ScopeType;
       InventoryCommand.class,
       ReportCommand.class,
       DaemonCommand.class,
+      ReloadCommand.class,
       ImportCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
-      "1:failure, or the command is not available yet",
+      "1:failure",
       "2:bad command line or configuration; nothing was changed",
       "3:partial failure: some certificates or nodes failed",
       "4:the state directory is locked by another certfleet process"

@@ -26,6 +26,7 @@ public record AppConfig(
     ScheduleConfig schedule,
     DeployConfig deploy,
     InventoryConfig inventory,
+    DaemonConfig daemon,
     Path stateDir,
     List<SecretUse> secretUses) {
 
@@ -37,6 +38,7 @@ public record AppConfig(
     Objects.requireNonNull(schedule, "schedule");
     Objects.requireNonNull(deploy, "deploy");
     Objects.requireNonNull(inventory, "inventory");
+    Objects.requireNonNull(daemon, "daemon");
     Objects.requireNonNull(stateDir, "stateDir");
     certificates = List.copyOf(certificates);
     nodes = List.copyOf(nodes);

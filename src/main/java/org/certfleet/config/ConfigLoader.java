@@ -56,7 +56,7 @@ public final class ConfigLoader {
           "letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory",
           "pebble", "acme://pebble");
   private static final List<String> TOP_LEVEL =
-      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "inventory", "state");
+      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "inventory", "daemon", "state");
 
   private final PluginCatalog dnsProviders;
   private final PluginCatalog alertChannels;
@@ -152,12 +152,13 @@ public final class ConfigLoader {
       ScheduleConfig schedule = schedule(root);
       DeployConfig deploy = deploy(root, nodeNodes.keySet());
       InventoryConfig inventory = inventory(root);
+      DaemonConfig daemon = daemon(root);
       Path stateDir = state(root);
       root.finish();
       if (acme == null || dns == null || alerts == null || schedule == null || deploy == null || stateDir == null) {
         return null;
       }
-      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, inventory, stateDir, secretUses);
+      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, inventory, daemon, stateDir, secretUses);
     }
 
     // ---- acme ------------------------------------------------------------------------------
@@ -595,6 +596,21 @@ public final class ConfigLoader {
       return new InventoryConfig(bundle);
     }
 
+    DaemonConfig daemon(YamlReader.Mapping root) {
+      YamlReader.Mapping m = r.mapping(root.get("daemon"), "daemon");
+      if (m == null) {
+        return DaemonConfig.defaults();
+      }
+      String listen = r.parsed(m.get("listen"), "daemon.listen", ConfigLoader::listen);
+      Duration stop = positiveDuration(m.get("stop-timeout"), "daemon.stop-timeout", DaemonConfig.DEFAULT_STOP_TIMEOUT);
+      Duration ready = positiveDuration(m.get("ready-within"), "daemon.ready-within", DaemonConfig.DEFAULT_READY_WITHIN);
+      m.finish();
+      String host = listen == null ? DaemonConfig.DEFAULT_HOST : listen.substring(0, listen.lastIndexOf(':'));
+      int port = listen == null ? DaemonConfig.DEFAULT_PORT : Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+      return new DaemonConfig(host, port,
+          stop == null ? DaemonConfig.DEFAULT_STOP_TIMEOUT : stop, ready == null ? DaemonConfig.DEFAULT_READY_WITHIN : ready);
+    }
+
     @Nullable Path state(YamlReader.Mapping root) {
       YamlReader.Mapping m = r.mapping(root.get("state"), "state");
       if (m == null) {
@@ -861,6 +877,25 @@ public final class ConfigLoader {
           + " optional port, e.g. 9.9.9.9 or 127.0.0.53:53)");
     }
     return host + ":" + port;
+  }
+
+  /** {@code IPv4:port} or {@code [IPv6]:port}, returned as {@code host:port} with the brackets removed. */
+  static String listen(String t) {
+    int colon = t.lastIndexOf(':');
+    String host = colon > 0 ? t.substring(0, colon) : "";
+    int port;
+    try {
+      port = colon > 0 ? Integer.parseInt(t.substring(colon + 1)) : -1;
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    boolean v6 = host.startsWith("[") && host.endsWith("]") && host.length() > 2
+        && host.substring(1, host.length() - 1).matches("[0-9a-fA-F:.]+");
+    if (!(IPV4.matcher(host).matches() || v6) || port < 1 || port > 65535) {
+      throw new IllegalArgumentException("\"" + t + "\" is not a listen address (expected an IP address and a port,"
+          + " e.g. 127.0.0.1:9464 or [::1]:9464)");
+    }
+    return (v6 ? host.substring(1, host.length() - 1) : host) + ":" + port;
   }
 
   static String remotePath(String t) {

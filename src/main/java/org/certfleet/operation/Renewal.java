@@ -1,7 +1,9 @@
 package org.certfleet.operation;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
@@ -9,7 +11,11 @@ import org.certfleet.deploy.Distributor;
 import org.certfleet.renewal.Outcome;
 import org.certfleet.renewal.RenewalService;
 import org.certfleet.ssh.SshConnector;
+import org.certfleet.config.NodeSpec;
+import org.certfleet.store.CertificateStore;
 import org.certfleet.store.FileCertificateStore;
+import org.certfleet.store.Lineage;
+import org.certfleet.store.LineageMetadata;
 import org.certfleet.store.StoreLock;
 import org.jspecify.annotations.Nullable;
 
@@ -37,18 +43,52 @@ public final class Renewal {
    */
   public static Result run(AppConfig config, Toolkit kit, Alerts alerts, List<CertSpec> certs, boolean force,
       boolean distribute, Supplier<SshConnector> ssh) throws IOException, InterruptedException {
+    return run(config, kit, alerts, certs, force, distribute, false, ssh);
+  }
+
+  /**
+   * As {@link #run(AppConfig, Toolkit, Alerts, List, boolean, boolean, Supplier)}; with {@code converge},
+   * certificates that were not renewed are also distributed when the store does not record every one
+   * of their nodes as holding the current version (a node that was down, a run killed between renewal
+   * and distribution). The rollout itself skips nodes that turn out to be current.
+   */
+  public static Result run(AppConfig config, Toolkit kit, Alerts alerts, List<CertSpec> certs, boolean force,
+      boolean distribute, boolean converge, Supplier<SshConnector> ssh) throws IOException, InterruptedException {
     RenewalService service = new RenewalService(config, kit.dnsProviders(), kit.secrets(), kit.clock(), kit.sleeper());
     try (StoreLock lock = StoreLock.acquire(config.stateDir(), kit.clock())) {
       List<Outcome> outcomes = service.renew(lock, certs, force);
       alerts.send(Alerts.renewalFailures(outcomes));
-      List<CertSpec> renewed = certs.stream().filter(c -> outcomes.stream()
-          .anyMatch(o -> o.kind() == Outcome.Kind.RENEWED && o.name().equals(c.name()))).toList();
+      FileCertificateStore store = FileCertificateStore.writable(lock);
+      List<CertSpec> renewed = new ArrayList<>();
+      for (CertSpec c : certs) {
+        boolean isNew = outcomes.stream().anyMatch(o -> o.kind() == Outcome.Kind.RENEWED && o.name().equals(c.name()));
+        if (isNew || (converge && !behind(config, store, c).isEmpty())) {
+          renewed.add(c);
+        }
+      }
       Distributor.Report deployed = null;
       if (distribute && renewed.stream().anyMatch(c -> !config.nodesFor(c).isEmpty())) {
-        deployed = Distribution.run(config, kit, alerts, FileCertificateStore.writable(lock), renewed, List.of(), false,
-            ssh.get());
+        deployed = Distribution.run(config, kit, alerts, store, renewed, List.of(), false, ssh.get());
       }
       return new Result(outcomes, deployed);
     }
+  }
+
+  /** The nodes of {@code cert} the store does not record as holding its current version. */
+  public static List<String> behind(AppConfig config, CertificateStore store, CertSpec cert) throws IOException {
+    Optional<Lineage> current = store.find(cert.name());
+    if (current.isEmpty()) {
+      return List.of();
+    }
+    String sha = current.get().facts().sha256();
+    LineageMetadata meta = store.metadata(cert.name());
+    List<String> out = new ArrayList<>();
+    for (NodeSpec n : config.nodesFor(cert)) {
+      LineageMetadata.Deployed d = meta.deployed().get(n.name());
+      if (d == null || !d.sha256().equals(sha)) {
+        out.add(n.name());
+      }
+    }
+    return out;
   }
 }

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 class CliTest {
   @TempDir Path dir;
@@ -113,16 +111,6 @@ class CliTest {
 
     assertThat(run.exitCode()).isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(run.err().strip()).isEqualTo(dir.resolve("absent.yaml") + ": file not found");
-  }
-
-  @ParameterizedTest
-  @ValueSource(strings = {"daemon"})
-  void commandsNotBuiltYetSaySoAndFail(String command) {
-    CliRun run = CliRun.of(command, "--whatever", "x");
-
-    assertThat(run.exitCode()).isEqualTo(ExitCodes.FAILURE);
-    assertThat(run.err().strip()).isEqualTo("certfleet " + command + ": not available yet");
-    assertThat(run.out()).isEmpty();
   }
 
   @Test

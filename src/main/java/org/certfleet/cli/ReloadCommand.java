@@ -1,0 +1,50 @@
+package org.certfleet.cli;
+
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+
+/** {@code certfleet reload}: tells the running daemon to re-read certs.yaml (SIGHUP). */
+@Command(
+    name = "reload",
+    description = {
+      "Send SIGHUP to the daemon whose pid is in <state>/daemon.pid: it re-reads certs.yaml; a valid file",
+      "reschedules, an invalid one is logged and the running configuration kept (see the daemon's log)."
+    })
+final class ReloadCommand implements Callable<Integer> {
+  private final CliContext ctx;
+
+  ReloadCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path file = DaemonCommand.pidFile(ctx.stateDir());
+    long pid;
+    try {
+      pid = Long.parseLong(Files.readString(file).strip());
+    } catch (NoSuchFileException e) {
+      ctx.err().println("certfleet reload: no daemon is running (" + file + " does not exist)");
+      return ExitCodes.FAILURE;
+    } catch (NumberFormatException e) {
+      ctx.err().println("certfleet reload: " + file + " does not hold a pid");
+      return ExitCodes.FAILURE;
+    }
+    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE) {
+      ctx.err().println("certfleet reload: the daemon (pid " + pid + " from " + file + ") is not running");
+      return ExitCodes.FAILURE;
+    }
+    Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      ctx.err().println("certfleet reload: kill -HUP " + pid + " failed: "
+          + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+      return ExitCodes.FAILURE;
+    }
+    ctx.out().println("asked the daemon (pid " + pid + ") to reload; its log says whether the new certs.yaml was taken");
+    return ExitCodes.OK;
+  }
+}

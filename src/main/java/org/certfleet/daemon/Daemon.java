@@ -1,0 +1,498 @@
+package org.certfleet.daemon;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import org.certfleet.alert.AlertBook;
+import org.certfleet.audit.AuditEntry;
+import org.certfleet.audit.AuditLog;
+import org.certfleet.config.AppConfig;
+import org.certfleet.config.CertSpec;
+import org.certfleet.config.ConfigException;
+import org.certfleet.deploy.NodeResult;
+import org.certfleet.deploy.NodeStatus;
+import org.certfleet.inventory.ExpiryReport;
+import org.certfleet.inventory.InventoryReport;
+import org.certfleet.metrics.CertfleetMetrics;
+import org.certfleet.operation.Alerts;
+import org.certfleet.operation.Renewal;
+import org.certfleet.operation.Report;
+import org.certfleet.operation.Toolkit;
+import org.certfleet.operation.Watch;
+import org.certfleet.renewal.Outcome;
+import org.certfleet.renewal.RenewalPolicy;
+import org.certfleet.ssh.SshConnector;
+import org.certfleet.store.FileCertificateStore;
+import org.certfleet.store.StoreLock;
+import org.certfleet.store.StoreLockedException;
+import org.certfleet.web.JobStatus;
+import org.certfleet.web.StatusPage;
+import org.certfleet.web.StatusServer;
+import org.certfleet.web.StatusSnapshot;
+import org.jspecify.annotations.Nullable;
+import org.quartz.CronExpression;
+import org.quartz.CronScheduleBuilder;
+import org.quartz.JobBuilder;
+import org.quartz.JobDetail;
+import org.quartz.JobKey;
+import org.quartz.Scheduler;
+import org.quartz.SchedulerException;
+import org.quartz.SimpleScheduleBuilder;
+import org.quartz.Trigger;
+import org.quartz.TriggerBuilder;
+import org.quartz.TriggerKey;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code certfleet daemon}: schedules the operations the CLI runs, on Quartz.
+ *
+ * <p>Jobs: {@code renew:<cert>} per certificate (on {@code schedule.renewal-check}, at the moment the
+ * renewal policy picks, right after start and reload; it renews what is due, distributes what was
+ * renewed and re-distributes to nodes the store does not record as current), {@code watch} (the
+ * monitoring cycle on {@code schedule.inventory-scan}: scan, alerts, heartbeat; also right after
+ * start) and {@code report} ({@code schedule.report}). A job never overlaps with itself (Quartz) nor
+ * with another job (this daemon's lock), and never runs while a CLI command holds the state lock: it
+ * skips with a log line and retries a minute later. A cron fire missed while the daemon was down runs
+ * once at start-up.
+ *
+ * <p>{@link #stop} stops scheduling and waits for the running job to end, bounded by
+ * {@code daemon.stop-timeout}; jobs do not start new work while stopping, and a rollout always finishes
+ * the node it is on (switch, test, reload, verify or roll back). {@link #reload} re-reads certs.yaml:
+ * a valid file reschedules, an invalid one is logged and the running config kept.
+ */
+public final class Daemon {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  static final Duration LOCKED_RETRY = Duration.ofMinutes(1);
+  static final Duration BEHIND_RETRY = Duration.ofMinutes(5);
+  private static final String RENEW = "renew:";
+  private static final String WATCH = "watch";
+  private static final String REPORT = "report";
+  private static final int RECENT_AUDIT = 20;
+
+  /** Loads and validates certs.yaml; throws {@link ConfigException} for a bad one. */
+  @FunctionalInterface
+  public interface ConfigSource {
+    AppConfig load();
+  }
+
+  private final ConfigSource source;
+  private final Toolkit kit;
+  private final SchedulerSetup setup;
+  private final CertfleetMetrics metrics = new CertfleetMetrics();
+  private final RenewalPolicy policy = new RenewalPolicy();
+  private final ReentrantLock work = new ReentrantLock(true);
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopRequested = new CountDownLatch(1);
+  private final AtomicBoolean reloadRequested = new AtomicBoolean();
+  private final Map<String, Run> runs = new ConcurrentHashMap<>();
+
+  private volatile @Nullable AppConfig config;
+  private volatile @Nullable Scheduler scheduler;
+  private volatile @Nullable InventoryReport inventory;
+  private volatile @Nullable Instant cycleStarted;
+  private volatile @Nullable Instant cycleFinished;
+  private volatile boolean cycleOk;
+  private @Nullable StatusServer server;
+  private @Nullable SshConnector ssh;
+  private @Nullable RunHistory history;
+
+  private record Run(Instant at, String outcome) {}
+
+  public Daemon(ConfigSource source, Toolkit kit, SchedulerSetup setup) {
+    this.source = source;
+    this.kit = kit;
+    this.setup = setup;
+  }
+
+  /**
+   * Loads the config, schedules every job, starts the status server.
+   *
+   * @throws ConfigException for a bad certs.yaml (nothing started)
+   */
+  public void start() throws IOException, SchedulerException {
+    AppConfig cfg = source.load();
+    config = cfg;
+    history = new RunHistory(cfg.stateDir());
+    ssh = new SshConnector(kit.secrets());
+    Scheduler s = setup.create();
+    s.setJobFactory((bundle, sched) -> new DaemonJob(this));
+    scheduler = s;
+    schedule(s, cfg, true);
+    s.start();
+    server = StatusServer.start(new InetSocketAddress(InetAddress.getByName(cfg.daemon().listenHost()),
+        cfg.daemon().listenPort()), this::snapshot, metrics, new StatusPage());
+    log.info("daemon started: {} certificate(s), {} node(s); renewal check \"{}\", inventory \"{}\", report \"{}\" ({})",
+        cfg.certificates().size(), cfg.nodes().size(), cfg.schedule().renewalCheck(), cfg.schedule().inventoryScan(),
+        cfg.schedule().report(), cfg.schedule().timeZone());
+  }
+
+  /** The address the status server listens on. */
+  public InetSocketAddress address() {
+    return server == null ? new InetSocketAddress(0) : server.address();
+  }
+
+  /**
+   * Installs the signal handlers and blocks until SIGTERM/SIGINT (or {@link #requestStop}), handling
+   * SIGHUP reloads meanwhile; then stops. Returns the exit code: 0 when every job ended in time.
+   */
+  public int runUntilStopped() throws InterruptedException {
+    Signals.install(this::requestStop, this::requestReload);
+    while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
+      if (reloadRequested.getAndSet(false)) {
+        reload();
+      }
+    }
+    return stop() ? 0 : 1;
+  }
+
+  public void requestStop() {
+    stopRequested.countDown();
+  }
+
+  public void requestReload() {
+    reloadRequested.set(true);
+  }
+
+  /**
+   * Re-reads certs.yaml. A valid file replaces the running config and reschedules every job; an
+   * invalid one is logged with all its errors and the running config stays.
+   *
+   * @return whether the new config was taken
+   */
+  public boolean reload() {
+    AppConfig next;
+    try {
+      next = source.load();
+    } catch (ConfigException e) {
+      log.error("reload refused, keeping the running configuration:\n{}", e.getMessage());
+      return false;
+    }
+    AppConfig old = config;
+    if (old != null && (!old.daemon().listenHost().equals(next.daemon().listenHost())
+        || old.daemon().listenPort() != next.daemon().listenPort())) {
+      log.warn("daemon.listen changed; the status server keeps {} until the daemon restarts", address());
+    }
+    try {
+      Scheduler s = scheduler;
+      if (s != null) {
+        s.clear();
+        schedule(s, next, false);
+      }
+      config = next;
+      log.info("reloaded {}: {} certificate(s), {} node(s)", next.source(), next.certificates().size(), next.nodes().size());
+      return true;
+    } catch (SchedulerException e) {
+      log.error("reload: rescheduling failed ({}); keeping the running configuration", e.getMessage());
+      return false;
+    }
+  }
+
+  /**
+   * Stops scheduling, lets the running job finish within {@code daemon.stop-timeout}, stops the status
+   * server and the SSH client.
+   *
+   * @return false when a job was still running at the time limit
+   */
+  public boolean stop() throws InterruptedException {
+    stopping.set(true);
+    AppConfig cfg = config;
+    Duration limit = cfg == null ? Duration.ofMinutes(2) : cfg.daemon().stopTimeout();
+    log.info("stopping: no new jobs; waiting up to {} s for the running one", limit.toSeconds());
+    boolean clean = true;
+    Scheduler s = scheduler;
+    if (s != null) {
+      try {
+        s.standby();
+      } catch (SchedulerException e) {
+        log.warn("scheduler standby: {}", e.getMessage());
+      }
+      Thread waiter = new Thread(() -> {
+        try {
+          s.shutdown(true);
+        } catch (SchedulerException e) {
+          log.warn("scheduler shutdown: {}", e.getMessage());
+        }
+      }, "certfleet-stop");
+      waiter.setDaemon(true);
+      waiter.start();
+      waiter.join(limit.toMillis());
+      if (waiter.isAlive()) {
+        clean = false;
+        log.error("a job was still running after {} s (daemon.stop-timeout): {}; exiting anyway", limit.toSeconds(),
+            runs.entrySet().stream().filter(e -> e.getValue().outcome().equals("running")).map(Map.Entry::getKey).toList());
+      }
+    }
+    if (server != null) {
+      server.close();
+    }
+    if (ssh != null) {
+      ssh.close();
+    }
+    log.info("stopped");
+    return clean;
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------------
+
+  private void schedule(Scheduler s, AppConfig cfg, boolean startup) throws SchedulerException {
+    TimeZone tz = TimeZone.getTimeZone(cfg.schedule().timeZone());
+    Instant now = kit.clock().instant();
+    for (CertSpec c : cfg.certificates()) {
+      String name = RENEW + c.name().value();
+      JobDetail job = job(name);
+      // Checked right away on start and reload: a renewal check is cheap, and it catches up whatever
+      // was missed while the daemon was down.
+      s.scheduleJob(job, Set.of(cron(name, cfg.schedule().renewalCheck(), tz), now(name + ":now")), true);
+    }
+    Set<Trigger> watch = new java.util.HashSet<>(Set.of(cron(WATCH, cfg.schedule().inventoryScan(), tz)));
+    watch.add(now(WATCH + ":now"));
+    s.scheduleJob(job(WATCH), watch, true);
+    Set<Trigger> report = new java.util.HashSet<>(Set.of(cron(REPORT, cfg.schedule().report(), tz)));
+    if (startup && missed(REPORT, cfg.schedule().report(), tz, now)) {
+      log.info("the expiry report was due while the daemon was down: sending it now");
+      report.add(now(REPORT + ":now"));
+    }
+    s.scheduleJob(job(REPORT), report, true);
+  }
+
+  /** Whether a fire of {@code cron} fell between the job's last recorded run and {@code now}. */
+  private boolean missed(String job, String cron, TimeZone tz, Instant now) {
+    Instant last = history == null ? null : history.lastRun(job);
+    if (last == null) {
+      return false;
+    }
+    try {
+      CronExpression e = new CronExpression(cron);
+      e.setTimeZone(tz);
+      Date next = e.getTimeAfter(Date.from(last));
+      return next != null && !next.toInstant().isAfter(now);
+    } catch (java.text.ParseException ex) {
+      return false; // validated at load
+    }
+  }
+
+  private static JobDetail job(String name) {
+    return JobBuilder.newJob(DaemonJob.class).withIdentity(name).storeDurably().build();
+  }
+
+  private static Trigger cron(String job, String expression, TimeZone tz) {
+    return TriggerBuilder.newTrigger().withIdentity(job + ":cron").forJob(job)
+        .withSchedule(CronScheduleBuilder.cronSchedule(expression).inTimeZone(tz).withMisfireHandlingInstructionFireAndProceed())
+        .build();
+  }
+
+  private static Trigger now(String key) {
+    String job = key.substring(0, key.lastIndexOf(':'));
+    return TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
+  }
+
+  /** (Re)arms the one-shot trigger {@code <job>:at} at {@code at}. */
+  private void at(String job, Instant at) {
+    Scheduler s = scheduler;
+    if (s == null || stopping.get()) {
+      return;
+    }
+    TriggerKey key = TriggerKey.triggerKey(job + ":at");
+    Trigger t = TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startAt(Date.from(at))
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
+    try {
+      if (s.checkExists(key)) {
+        s.rescheduleJob(key, t);
+      } else if (s.checkExists(JobKey.jobKey(job))) {
+        s.scheduleJob(t);
+      }
+    } catch (SchedulerException e) {
+      log.warn("{}: cannot schedule the next check at {}: {}", job, at, e.getMessage());
+    }
+  }
+
+  // ---- the jobs -------------------------------------------------------------------------------
+
+  /** Runs one job; called on a Quartz worker thread. Never throws: every outcome is logged and shown. */
+  void run(String job) {
+    if (stopping.get()) {
+      log.info("{}: not started, the daemon is stopping", job);
+      return;
+    }
+    AppConfig cfg = config;
+    if (cfg == null) {
+      return;
+    }
+    Instant started = kit.clock().instant();
+    try {
+      if (!work.tryLock()) {
+        log.info("{}: waiting for the running job to finish", job);
+        work.lockInterruptibly();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    runs.put(job, new Run(started, "running"));
+    String outcome;
+    try {
+      if (stopping.get()) {
+        outcome = "not started: stopping";
+      } else if (job.startsWith(RENEW)) {
+        outcome = renew(cfg, job, job.substring(RENEW.length()));
+      } else if (job.equals(WATCH)) {
+        outcome = watch(cfg);
+      } else if (job.equals(REPORT)) {
+        outcome = report(cfg);
+      } else {
+        outcome = "unknown job";
+      }
+      if (history != null) {
+        history.ran(job, started);
+      }
+    } catch (StoreLockedException e) {
+      outcome = "skipped: " + e.getMessage();
+      log.info("{} skipped, retrying in {} s: {}", job, LOCKED_RETRY.toSeconds(), e.getMessage());
+      at(job, kit.clock().instant().plus(LOCKED_RETRY));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      outcome = "interrupted";
+    } catch (IOException | RuntimeException e) {
+      outcome = "failed: " + e.getMessage();
+      log.error("{} failed: {}", job, e.getMessage(), e);
+    } finally {
+      work.unlock();
+    }
+    runs.put(job, new Run(started, outcome));
+    log.info("{}: {}", job, outcome);
+  }
+
+  private Alerts alerts(AppConfig cfg) {
+    return new Alerts(cfg, kit, (AlertBook.Delivery d) -> metrics.alertDelivery(d.channel(), d.ok()));
+  }
+
+  private String renew(AppConfig cfg, String job, String cert) throws IOException, InterruptedException {
+    Optional<CertSpec> spec = cfg.certificate(cert);
+    if (spec.isEmpty()) {
+      return "no such certificate any more";
+    }
+    SshConnector connector = ssh;
+    Renewal.Result r = Renewal.run(cfg, kit, alerts(cfg), List.of(spec.get()), false, true, true,
+        () -> connector);
+    List<String> parts = new ArrayList<>();
+    for (Outcome o : r.outcomes()) {
+      if (o.kind() != Outcome.Kind.SKIPPED) {
+        metrics.renewal(cert, o.kind() == Outcome.Kind.RENEWED, o.took());
+      }
+      parts.add(o.kind().name().toLowerCase(java.util.Locale.ROOT) + ": " + o.detail());
+    }
+    if (r.deployed() != null) {
+      long good = 0;
+      for (NodeResult n : r.deployed().nodes()) {
+        if (n.status() == NodeStatus.DEPLOYED || n.status() == NodeStatus.FAILED) {
+          metrics.deployment(cert, n.node(), n.status() == NodeStatus.DEPLOYED, n.took());
+        }
+        good += n.status().good() ? 1 : 0;
+      }
+      parts.add("distributed: " + good + "/" + r.deployed().nodes().size() + " node(s) serve the current version");
+    }
+    // The next check: when the policy says, sooner while nodes are behind.
+    FileCertificateStore store = FileCertificateStore.readOnly(cfg.stateDir());
+    Instant now = kit.clock().instant();
+    RenewalPolicy.Decision next = policy.decide(spec.get(), store.find(spec.get().name()),
+        store.metadata(spec.get().name()), now, false);
+    Instant at = next.nextCheck().orElse(null);
+    if (!Renewal.behind(cfg, store, spec.get()).isEmpty()) {
+      Instant retry = now.plus(BEHIND_RETRY);
+      at = at == null || retry.isBefore(at) ? retry : at;
+    }
+    if (at != null) {
+      at(job, at);
+    }
+    return String.join("; ", parts);
+  }
+
+  private String watch(AppConfig cfg) throws IOException, InterruptedException {
+    try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
+      cycleStarted = kit.clock().instant();
+      Watch.Result w = Watch.cycle(cfg, kit, alerts(cfg), cfg.certificates(), ssh);
+      inventory = w.report();
+      metrics.inventory(w.report());
+      Instant done = kit.clock().instant();
+      cycleFinished = done;
+      cycleOk = true;
+      metrics.cycleSucceeded(done);
+      String alerts = w.alerts() == null ? "alerts not evaluated: " + w.alertError()
+          : w.alerts().deliveries().stream().filter(AlertBook.Delivery::ok).count() + " alert(s) delivered"
+              + (w.alerts().waiting() > 0 ? ", " + w.alerts().waiting() + " waiting" : "");
+      return w.report().findings().size() + " finding(s); " + alerts;
+    } catch (IOException | RuntimeException e) {
+      cycleFinished = kit.clock().instant();
+      cycleOk = false;
+      throw e;
+    }
+  }
+
+  private String report(AppConfig cfg) throws IOException, InterruptedException {
+    try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
+      InventoryReport report = Watch.scan(cfg, kit, cfg.certificates(), ssh);
+      ExpiryReport.Text text = Report.render(cfg, report);
+      AlertBook.Result r = Report.post(alerts(cfg), report, text);
+      return "report: " + (r.allDelivered() ? "delivered" : r.waiting() + " delivery(ies) waiting");
+    }
+  }
+
+  // ---- status -----------------------------------------------------------------------------------
+
+  StatusSnapshot snapshot() {
+    AppConfig cfg = config;
+    Scheduler s = scheduler;
+    boolean running;
+    List<JobStatus> jobs = new ArrayList<>();
+    try {
+      running = s != null && s.isStarted() && !s.isInStandbyMode() && !s.isShutdown();
+      if (s != null && !s.isShutdown()) {
+        for (String group : s.getJobGroupNames()) {
+          for (JobKey k : s.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(group))) {
+            Date next = null;
+            for (Trigger t : s.getTriggersOfJob(k)) {
+              Date n = t.getNextFireTime();
+              if (n != null && (next == null || n.before(next))) {
+                next = n;
+              }
+            }
+            Run last = runs.get(k.getName());
+            jobs.add(new JobStatus(k.getName(), last == null ? null : last.at(), last == null ? null : last.outcome(),
+                next == null ? null : next.toInstant()));
+          }
+        }
+      }
+    } catch (SchedulerException e) {
+      running = false;
+    }
+    jobs.sort(java.util.Comparator.comparing(JobStatus::name));
+    List<AuditEntry> audit = List.of();
+    if (cfg != null) {
+      try {
+        List<AuditEntry> all = AuditLog.inStateDir(cfg.stateDir()).read();
+        audit = all.subList(Math.max(0, all.size() - RECENT_AUDIT), all.size());
+      } catch (IOException e) {
+        log.debug("audit log not readable for the status page: {}", e.getMessage());
+      }
+    }
+    Duration ready = cfg == null ? Duration.ofHours(2) : cfg.daemon().readyWithin();
+    return new StatusSnapshot(kit.clock().instant(), running && !stopping.get(), null, cycleStarted, cycleFinished,
+        cycleOk, ready, inventory, jobs, audit);
+  }
+}
