@@ -100,6 +100,7 @@ public final class Daemon {
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicBoolean reloadRequested = new AtomicBoolean();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
+  private final AtomicBoolean renewalsAfterWatch = new AtomicBoolean();
 
   private volatile @Nullable AppConfig config;
   private volatile @Nullable Scheduler scheduler;
@@ -254,11 +255,12 @@ public final class Daemon {
     Instant now = kit.clock().instant();
     for (CertSpec c : cfg.certificates()) {
       String name = RENEW + c.name().value();
-      JobDetail job = job(name);
-      // Checked right away on start and reload: a renewal check is cheap, and it catches up whatever
-      // was missed while the daemon was down.
-      s.scheduleJob(job, Set.of(cron(name, cfg.schedule().renewalCheck(), tz), now(name + ":now")), true);
+      s.scheduleJob(job(name), Set.of(cron(name, cfg.schedule().renewalCheck(), tz)), true);
     }
+    // Right after start and reload: the monitoring cycle first (alerts and the status page show the fleet
+    // as found), then a renewal check of every certificate (cheap, and it catches up whatever was missed
+    // while the daemon was down); see watch().
+    renewalsAfterWatch.set(true);
     Set<Trigger> watch = new java.util.HashSet<>(Set.of(cron(WATCH, cfg.schedule().inventoryScan(), tz)));
     watch.add(now(WATCH + ":now"));
     s.scheduleJob(job(WATCH), watch, true);
@@ -345,6 +347,7 @@ public final class Daemon {
       return;
     }
     runs.put(job, new Run(started, "running"));
+    log.info("{}: started", job);
     String outcome;
     try {
       if (stopping.get()) {
@@ -424,6 +427,17 @@ public final class Daemon {
   }
 
   private String watch(AppConfig cfg) throws IOException, InterruptedException {
+    try {
+      return cycle(cfg);
+    } finally {
+      if (renewalsAfterWatch.getAndSet(false)) {
+        Instant now = kit.clock().instant();
+        cfg.certificates().forEach(c -> at(RENEW + c.name().value(), now));
+      }
+    }
+  }
+
+  private String cycle(AppConfig cfg) throws IOException, InterruptedException {
     try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
       cycleStarted = kit.clock().instant();
       Watch.Result w = Watch.cycle(cfg, kit, alerts(cfg), cfg.certificates(), ssh);
