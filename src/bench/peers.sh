@@ -268,6 +268,14 @@ Notes:
   row cannot come close to the 1-node row here; on real fleets the nodes' work runs on the nodes. C1-only
   (the launcher) halved certfleet's CPU time for it (12.6 s -> 6.6 s of CPU, measured with /usr/bin/time).
 EOF
-} >"$OUT"
+} >"$WORK/peers.md"
+# Keep the block src/bench/daemon.sh writes into the same file.
+python3 - "$OUT" "$WORK/peers.md" <<'PY'
+import os, re, sys
+out, new = sys.argv[1], open(sys.argv[2]).read()
+old = open(out).read() if os.path.exists(out) else ""
+m = re.search(r"<!-- daemon:begin.*?<!-- daemon:end -->", old, re.S)
+open(out, "w").write(new.rstrip("\n") + ("\n\n" + m.group(0) + "\n" if m else "\n"))
+PY
 echo "wrote $OUT" >&2
 cat "$OUT"
