@@ -2,7 +2,6 @@ package org.certfleet.alert;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +39,7 @@ final class DiscordChannel implements ChatChannel {
   @Override
   public void send(AlertMessage message) throws AlertDeliveryException, InterruptedException {
     String base = secrets.resolve(url).reveal();
-    URI uri = URI.create(base + (base.contains("?") ? "&" : "?") + "wait=true");
+    String uri = base + (base.contains("?") ? "&" : "?") + "wait=true";
     for (String part : Splitter.split(message.text(), MAX_CONTENT)) {
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("username", username);
