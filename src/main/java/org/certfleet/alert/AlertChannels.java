@@ -2,17 +2,15 @@ package org.certfleet.alert;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import org.certfleet.config.AlertConfig;
-import org.certfleet.config.PluginSpec;
-import org.certfleet.config.SecretRef;
-import org.certfleet.config.SecretResolver;
-import org.certfleet.time.Sleeper;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.certfleet.config.AlertConfig;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.PluginCatalog;
+import org.certfleet.config.PluginSpec;
+import org.certfleet.config.SecretResolver;
+import org.certfleet.time.Sleeper;
 
 /**
  * The chat channel types certs.yaml may name under {@code alerts.channels}, with the options each
@@ -23,28 +21,43 @@ public final class AlertChannels {
   private AlertChannels() {}
 
   /**
-   * Creates the configured channels. Types whose sender is not built yet (matrix, mastodon) give a
-   * channel that fails every delivery saying so, so a configured channel is never silently dropped.
+   * Creates the configured channels. A channel whose options are unusable (say a malformed URL) or whose
+   * sender is not built yet (mastodon) gives a channel that fails every delivery saying why, so a
+   * configured channel is never silently dropped and the others still get every message.
    */
   public static List<ChatChannel> create(AlertConfig config, SecretResolver secrets, Clock clock, Sleeper sleeper) {
     HttpPoster http = new HttpPoster(HttpPoster.defaultClient(), sleeper);
+    PluginCatalog catalog = standard();
     List<ChatChannel> out = new ArrayList<>();
     for (PluginSpec spec : config.channels()) {
-      out.add(switch (spec.type()) {
-        case "discord" -> new DiscordChannel(spec.name(), ref(spec, "webhook-url"),
-            spec.options().getOrDefault("username", "certfleet"), secrets, http);
-        case "slack" -> new SlackChannel(spec.name(), ref(spec, "webhook-url"), secrets, http);
-        case "webhook" -> new WebhookChannel(spec.name(), ref(spec, "url"), secrets, http, clock);
-        default -> new NotBuiltYet(spec.name(), spec.type());
-      });
+      try {
+        out.add(create(spec, catalog, secrets, http, clock));
+      } catch (IllegalArgumentException e) {
+        out.add(new Unusable(spec.name(), e.getMessage()));
+      }
     }
     return out;
   }
 
-  private static SecretRef ref(PluginSpec spec, String option) {
-    String text = spec.options().get(option);
-    return SecretRef.parse(text == null ? "" : text).orElseThrow(() -> new IllegalArgumentException(
-        "alert channel " + spec.name() + ": option " + option + " is not a secret reference"));
+  private static ChatChannel create(PluginSpec spec, PluginCatalog catalog, SecretResolver secrets, HttpPoster http,
+      Clock clock) {
+    ChannelOptions o = new ChannelOptions(spec, catalog.options(spec.type()).orElseThrow(() -> new IllegalArgumentException(
+        "alert channel " + spec.name() + ": unknown type " + spec.type())));
+    return switch (spec.type()) {
+      case "discord" -> new DiscordChannel(spec.name(), o.secret("webhook-url"), o.require("username"), secrets, http);
+      case "slack" -> new SlackChannel(spec.name(), o.secret("webhook-url"), secrets, http);
+      case "webhook" -> new WebhookChannel(spec.name(), o.secret("url"), secrets, http, clock);
+      case "matrix" -> new MatrixChannel(o, spec.name(), secrets, http);
+      default -> new NotBuiltYet(spec.name(), spec.type());
+    };
+  }
+
+  /** A configured channel that cannot be used; every delivery fails with {@code problem}. */
+  private record Unusable(String name, String problem) implements ChatChannel {
+    @Override
+    public void send(AlertMessage message) throws AlertDeliveryException {
+      throw new AlertDeliveryException(problem);
+    }
   }
 
   /** A channel type config accepts but certfleet cannot send to yet; every delivery fails saying so. */

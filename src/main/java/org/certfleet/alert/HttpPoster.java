@@ -126,4 +126,14 @@ final class HttpPoster {
     }
     return d.filter(x -> !x.isNegative()).map(x -> x.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : x);
   }
+
+  /** True when {@code json} is an object whose {@code field} is a non-empty string or a number. */
+  static boolean hasValue(String json, String field) {
+    try {
+      JsonNode v = JSON.readTree(json).path(field);
+      return (v.isTextual() && !v.asText().isEmpty()) || v.isNumber();
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

@@ -163,9 +163,9 @@ class AlertChannelsTest {
 
   @Test
   void aChannelTypeWithoutASenderYetFailsEveryDeliveryVisibly() throws Exception {
-    List<Alerter.Delivery> d = new Alerter(List.of(channel("matrix", "access-token", "SLACK"))).send(message(1));
+    List<Alerter.Delivery> d = new Alerter(List.of(channel("mastodon", "access-token", "SLACK"))).send(message(1));
     assertThat(d).singleElement().satisfies(x -> assertThat(x.error()).isEqualTo(
-        "matrix channel ops: sending to matrix is not built yet"));
+        "mastodon channel ops: sending to mastodon is not built yet"));
     assertThat(requests).isEmpty();
   }
 }
