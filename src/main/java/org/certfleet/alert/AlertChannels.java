@@ -14,16 +14,16 @@ import org.certfleet.time.Sleeper;
 
 /**
  * The chat channel types certs.yaml may name under {@code alerts.channels}, with the options each
- * takes. Config validation reads this catalog; the senders that use the options are added to the
- * same registry as each channel is built.
+ * takes. Config validation reads this catalog, and {@link #create} builds each sender from the same
+ * option specs (their defaults included).
  */
 public final class AlertChannels {
   private AlertChannels() {}
 
   /**
-   * Creates the configured channels. A channel whose options are unusable (say a malformed URL) or whose
-   * sender is not built yet (mastodon) gives a channel that fails every delivery saying why, so a
-   * configured channel is never silently dropped and the others still get every message.
+   * Creates the configured channels. A channel whose options are unusable (a malformed URL, a recipient
+   * that is not an account) gives a channel that fails every delivery saying why, so a configured
+   * channel is never silently dropped and the others still get every message.
    */
   public static List<ChatChannel> create(AlertConfig config, SecretResolver secrets, Clock clock, Sleeper sleeper) {
     HttpPoster http = new HttpPoster(HttpPoster.defaultClient(), sleeper);
@@ -48,7 +48,8 @@ public final class AlertChannels {
       case "slack" -> new SlackChannel(spec.name(), o.secret("webhook-url"), secrets, http);
       case "webhook" -> new WebhookChannel(spec.name(), o.secret("url"), secrets, http, clock);
       case "matrix" -> new MatrixChannel(o, spec.name(), secrets, http);
-      default -> new NotBuiltYet(spec.name(), spec.type());
+      case "mastodon" -> new MastodonChannel(o, spec.name(), secrets, http);
+      default -> throw new IllegalArgumentException("alert channel " + spec.name() + ": no sender for type " + spec.type());
     };
   }
 
@@ -57,14 +58,6 @@ public final class AlertChannels {
     @Override
     public void send(AlertMessage message) throws AlertDeliveryException {
       throw new AlertDeliveryException(problem);
-    }
-  }
-
-  /** A channel type config accepts but certfleet cannot send to yet; every delivery fails saying so. */
-  private record NotBuiltYet(String name, String type) implements ChatChannel {
-    @Override
-    public void send(AlertMessage message) throws AlertDeliveryException {
-      throw new AlertDeliveryException(type + " channel " + name + ": sending to " + type + " is not built yet");
     }
   }
 
@@ -83,7 +76,9 @@ public final class AlertChannels {
     t.put("mastodon", List.of(
         OptionSpec.required("instance", "base URL of the instance, e.g. https://hachyderm.io"),
         OptionSpec.requiredSecret("access-token", "access token with the write:statuses scope"),
-        OptionSpec.required("recipients", "comma-separated accounts that get the direct message, e.g. @admin@hachyderm.io")));
+        OptionSpec.required("recipients", "comma-separated accounts that get the direct message, e.g. @admin@hachyderm.io"),
+        OptionSpec.optional("max-characters", "500", "the instance's status length limit (configuration.statuses"
+            + ".max_characters of GET /api/v2/instance); longer messages are split, each status with the mentions")));
     t.put("webhook", List.of(
         OptionSpec.requiredSecret("url", "URL that receives Alertmanager-shaped JSON posts")));
     return PluginCatalog.of("alert channel", t);

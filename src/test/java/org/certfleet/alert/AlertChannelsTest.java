@@ -162,10 +162,18 @@ class AlertChannelsTest {
   }
 
   @Test
-  void aChannelTypeWithoutASenderYetFailsEveryDeliveryVisibly() throws Exception {
-    List<Alerter.Delivery> d = new Alerter(List.of(channel("mastodon", "access-token", "SLACK"))).send(message(1));
-    assertThat(d).singleElement().satisfies(x -> assertThat(x.error()).isEqualTo(
-        "mastodon channel ops: sending to mastodon is not built yet"));
-    assertThat(requests).isEmpty();
+  void aChannelWithUnusableOptionsFailsEveryDeliveryVisiblyWhileTheOthersDeliver() throws Exception {
+    AlertConfig cfg = new AlertConfig(Duration.ofDays(14), Duration.ofHours(24), null, List.of(
+        new PluginSpec("dm", "mastodon", Map.of("instance", "https://hachyderm.io", "access-token", "${env:SLACK}",
+            "recipients", "admin")),
+        new PluginSpec("ops", "slack", Map.of("webhook-url", "${env:SLACK}"))));
+    List<Alerter.Delivery> d = new Alerter(AlertChannels.create(cfg, new SecretResolver(env::get), Clock.systemUTC(),
+        slept::add)).send(message(1));
+
+    assertThat(d).containsExactly(
+        new Alerter.Delivery("dm", "mastodon channel dm: option recipients: \"admin\" is not an account (expected a"
+            + " comma-separated list of @user or @user@host, e.g. @admin@hachyderm.io)"),
+        new Alerter.Delivery("ops", null));
+    assertThat(requests).singleElement().satisfies(r -> assertThat(r.path()).startsWith("/slack/"));
   }
 }
