@@ -82,30 +82,6 @@ class AlertChannelsTest {
   }
 
   @Test
-  void discordWaitsForTheStoredMessageAndSplitsLongTextAtLineBreaks() throws Exception {
-    channel("discord", "webhook-url", "DISCORD").send(message(60));
-
-    assertThat(requests).hasSizeGreaterThan(1);
-    for (Request r : requests) {
-      assertThat(r.path()).isEqualTo("/api/webhooks/1/" + TOKEN);
-      assertThat(r.query()).isEqualTo("wait=true");
-      JsonNode body = JSON.readTree(r.body());
-      assertThat(body.get("username").asText()).isEqualTo("certfleet");
-      assertThat(body.get("content").asText().length()).isLessThanOrEqualTo(2000);
-      assertThat(body.get("content").asText()).doesNotStartWith("\n");
-      assertThat(body.get("allowed_mentions").get("parse")).isEmpty();
-    }
-    String joined = String.join("\n", requests.stream().map(r -> {
-      try {
-        return JSON.readTree(r.body()).get("content").asText();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList());
-    assertThat(joined).isEqualTo(message(60).text());
-  }
-
-  @Test
   void a429IsRetriedAfterItsRetryAfterAndAServerThatKeepsFailingIsReportedWithoutTheUrl() throws Exception {
     replies.add(new Reply(429, "{\"retry_after\": 2.5}", Map.of("Retry-After", "2.5")));
     channel("discord", "webhook-url", "DISCORD").send(message(1));
