@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,11 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.certfleet.config.AlertConfig;
+import org.certfleet.config.AppConfig;
+import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.PluginSpec;
 import org.certfleet.config.SecretResolver;
+import org.certfleet.testing.TestCatalogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The channels against a local HTTP server that answers as Discord, Slack or an Alertmanager receiver would. */
 class AlertChannelsTest {
@@ -151,5 +157,38 @@ class AlertChannelsTest {
             + " comma-separated list of @user or @user@host, e.g. @admin@hachyderm.io)"),
         new Alerter.Delivery("ops", null));
     assertThat(requests).singleElement().satisfies(r -> assertThat(r.path()).startsWith("/slack/"));
+  }
+
+  @Test
+  void theDocumentedMatrixAndMastodonOptionsPassConfigValidationAndReachTheSenders(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("key"), "");
+    Path file = dir.resolve("certs.yaml");
+    Files.writeString(file, """
+        acme: {directory: letsencrypt, email: ops@hachyderm.io, agree-to-terms: true}
+        dns:
+          providers: [{name: run, type: exec, options: {command: ./dns.sh}}]
+        certificates: [{name: media.hachyderm.io, domains: [media.hachyderm.io], deploy-to: [sally]}]
+        nodes: [{name: sally, address: 127.0.0.11, ssh: {user: certfleet, private-key: key, known-hosts: /etc/kh}}]
+        alerts:
+          channels:
+            - name: ops-matrix
+              type: matrix
+              options: {homeserver: "%1$s", room-id: "!kXzD8pQrTm:example.org", access-token: "${env:SLACK}"}
+            - name: admins-dm
+              type: mastodon
+              options: {instance: "%1$s", access-token: "${env:SLACK}", recipients: "@admin@hachyderm.io, @oncall",
+                        max-characters: 500}
+        """.formatted(env.get("HOOK").replaceAll("/alertmanager/.*", "")));
+    AppConfig config = new ConfigLoader(TestCatalogs.dns(), AlertChannels.standard()).load(file);
+    replies.add(new Reply(200, "{\"event_id\":\"$1\"}", Map.of()));
+    AlertMessage m = message(1);
+
+    List<Alerter.Delivery> d = new Alerter(AlertChannels.create(config.alerts(), new SecretResolver(env::get),
+        Clock.systemUTC(), slept::add)).send(m);
+
+    assertThat(d).containsExactly(new Alerter.Delivery("ops-matrix", null), new Alerter.Delivery("admins-dm", null));
+    assertThat(requests).extracting(Request::path).containsExactly(
+        "/_matrix/client/v3/rooms/!kXzD8pQrTm:example.org/send/m.room.message/" + m.partKey(1),
+        "/api/v1/statuses");
   }
 }
