@@ -2,56 +2,62 @@ package org.certfleet.alert;
 
 import java.time.Clock;
 import java.util.ArrayList;
-import org.certfleet.config.AlertConfig;
-import org.certfleet.config.PluginSpec;
-import org.certfleet.config.SecretRef;
-import org.certfleet.config.SecretResolver;
-import org.certfleet.time.Sleeper;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.certfleet.config.AlertConfig;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.PluginCatalog;
+import org.certfleet.config.PluginSpec;
+import org.certfleet.config.SecretResolver;
+import org.certfleet.time.Sleeper;
 
 /**
  * The chat channel types certs.yaml may name under {@code alerts.channels}, with the options each
- * takes. Config validation reads this catalog; the senders that use the options are added to the
- * same registry as each channel is built.
+ * takes. Config validation reads this catalog, and {@link #create} builds each sender from the same
+ * option specs (their defaults included).
  */
 public final class AlertChannels {
   private AlertChannels() {}
 
   /**
-   * Creates the configured channels. Types whose sender is not built yet (matrix, mastodon) give a
-   * channel that fails every delivery saying so, so a configured channel is never silently dropped.
+   * Creates the configured channels. A channel whose options are unusable (a malformed URL, a recipient
+   * that is not an account) gives a channel that fails every delivery saying why, so a configured
+   * channel is never silently dropped and the others still get every message.
    */
   public static List<ChatChannel> create(AlertConfig config, SecretResolver secrets, Clock clock, Sleeper sleeper) {
     HttpPoster http = new HttpPoster(HttpPoster.defaultClient(), sleeper);
+    PluginCatalog catalog = standard();
     List<ChatChannel> out = new ArrayList<>();
     for (PluginSpec spec : config.channels()) {
-      out.add(switch (spec.type()) {
-        case "discord" -> new DiscordChannel(spec.name(), ref(spec, "webhook-url"),
-            spec.options().getOrDefault("username", "certfleet"), secrets, http);
-        case "slack" -> new SlackChannel(spec.name(), ref(spec, "webhook-url"), secrets, http);
-        case "webhook" -> new WebhookChannel(spec.name(), ref(spec, "url"), secrets, http, clock);
-        default -> new NotBuiltYet(spec.name(), spec.type());
-      });
+      try {
+        out.add(create(spec, catalog, secrets, http, clock));
+      } catch (IllegalArgumentException e) {
+        out.add(new Unusable(spec.name(), e.getMessage()));
+      }
     }
     return out;
   }
 
-  private static SecretRef ref(PluginSpec spec, String option) {
-    String text = spec.options().get(option);
-    return SecretRef.parse(text == null ? "" : text).orElseThrow(() -> new IllegalArgumentException(
-        "alert channel " + spec.name() + ": option " + option + " is not a secret reference"));
+  private static ChatChannel create(PluginSpec spec, PluginCatalog catalog, SecretResolver secrets, HttpPoster http,
+      Clock clock) {
+    ChannelOptions o = new ChannelOptions(spec, catalog.options(spec.type()).orElseThrow(() -> new IllegalArgumentException(
+        "alert channel " + spec.name() + ": unknown type " + spec.type())));
+    return switch (spec.type()) {
+      case "discord" -> new DiscordChannel(spec.name(), o.secret("webhook-url"), o.require("username"), secrets, http);
+      case "slack" -> new SlackChannel(spec.name(), o.secret("webhook-url"), secrets, http);
+      case "webhook" -> new WebhookChannel(spec.name(), o.secret("url"), secrets, http, clock);
+      case "matrix" -> new MatrixChannel(o, spec.name(), secrets, http);
+      case "mastodon" -> new MastodonChannel(o, spec.name(), secrets, http);
+      default -> throw new IllegalArgumentException("alert channel " + spec.name() + ": no sender for type " + spec.type());
+    };
   }
 
-  /** A channel type config accepts but certfleet cannot send to yet; every delivery fails saying so. */
-  private record NotBuiltYet(String name, String type) implements ChatChannel {
+  /** A configured channel that cannot be used; every delivery fails with {@code problem}. */
+  private record Unusable(String name, String problem) implements ChatChannel {
     @Override
     public void send(AlertMessage message) throws AlertDeliveryException {
-      throw new AlertDeliveryException(type + " channel " + name + ": sending to " + type + " is not built yet");
+      throw new AlertDeliveryException(problem);
     }
   }
 
@@ -70,7 +76,9 @@ public final class AlertChannels {
     t.put("mastodon", List.of(
         OptionSpec.required("instance", "base URL of the instance, e.g. https://hachyderm.io"),
         OptionSpec.requiredSecret("access-token", "access token with the write:statuses scope"),
-        OptionSpec.required("recipients", "comma-separated accounts that get the direct message, e.g. @admin@hachyderm.io")));
+        OptionSpec.required("recipients", "comma-separated accounts that get the direct message, e.g. @admin@hachyderm.io"),
+        OptionSpec.optional("max-characters", "500", "the instance's status length limit (configuration.statuses"
+            + ".max_characters of GET /api/v2/instance); longer messages are split, each status with the mentions")));
     t.put("webhook", List.of(
         OptionSpec.requiredSecret("url", "URL that receives Alertmanager-shaped JSON posts")));
     return PluginCatalog.of("alert channel", t);

@@ -1,5 +1,9 @@
 package org.certfleet.alert;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -40,5 +44,20 @@ public record AlertMessage(String id, String key, String severity, String summar
     StringBuilder b = new StringBuilder(summary);
     lines.forEach(l -> b.append('\n').append(l));
     return b.toString();
+  }
+
+  /**
+   * The transaction id / idempotency key of part {@code part} (1-based) of this message:
+   * {@code certfleet-<first 32 hex digits of SHA-256(id)>-<part>}. The same for every attempt and every
+   * run that sends this id, different for another id or part; only {@code [0-9a-z-]}, so it is safe in
+   * a URL path segment and a header whatever the id looks like.
+   */
+  String partKey(int part) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+      return "certfleet-" + HexFormat.of().formatHex(h, 0, 16) + "-" + part;
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
   }
 }

@@ -1,6 +1,5 @@
 package org.certfleet.alert;
 
-import java.net.URI;
 import java.util.Map;
 import org.certfleet.config.SecretRef;
 import org.certfleet.config.SecretResolver;
@@ -32,7 +31,7 @@ final class SlackChannel implements ChatChannel {
 
   @Override
   public void send(AlertMessage message) throws AlertDeliveryException, InterruptedException {
-    URI uri = URI.create(secrets.resolve(url).reveal());
+    String uri = secrets.resolve(url).reveal();
     for (String part : Splitter.split(message.text(), MAX_TEXT)) {
       String body = http.post("slack channel " + name, uri, DiscordChannel.json(Map.of("text", part)), Map.of());
       if (!body.strip().equals("ok")) {

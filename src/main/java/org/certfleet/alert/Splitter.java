@@ -3,7 +3,11 @@ package org.certfleet.alert;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cuts text into parts of at most a channel's limit, at line breaks where possible. */
+/**
+ * Cuts text into parts of at most a channel's limit in UTF-16 chars (never fewer than the code points
+ * or characters the chat services count), at line breaks where possible; the line break at a cut is
+ * dropped. A line longer than the limit is cut, never inside a surrogate pair.
+ */
 final class Splitter {
   private Splitter() {}
 
@@ -16,8 +20,10 @@ final class Splitter {
           parts.add(cur.toString());
           cur.setLength(0);
         }
-        parts.add(line.substring(0, max));
-        line = line.substring(max);
+        // Never between the two halves of a surrogate pair (an emoji, say): both parts would be invalid.
+        int cut = max > 1 && Character.isHighSurrogate(line.charAt(max - 1)) ? max - 1 : max;
+        parts.add(line.substring(0, cut));
+        line = line.substring(cut);
       }
       if (cur.length() > 0 && cur.length() + 1 + line.length() > max) {
         parts.add(cur.toString());

@@ -1,6 +1,5 @@
 package org.certfleet.alert;
 
-import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,6 +47,6 @@ final class WebhookChannel implements ChatChannel {
     body.put("groupKey", message.key());
     body.put("commonLabels", Map.of("alertname", message.key(), "severity", message.severity()));
     body.put("alerts", List.of(alert));
-    http.post("webhook channel " + name, URI.create(secrets.resolve(url).reveal()), DiscordChannel.json(body), Map.of());
+    http.post("webhook channel " + name, secrets.resolve(url).reveal(), DiscordChannel.json(body), Map.of());
   }
 }

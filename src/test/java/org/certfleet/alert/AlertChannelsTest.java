@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,11 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.certfleet.config.AlertConfig;
+import org.certfleet.config.AppConfig;
+import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.PluginSpec;
 import org.certfleet.config.SecretResolver;
+import org.certfleet.testing.TestCatalogs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The channels against a local HTTP server that answers as Discord, Slack or an Alertmanager receiver would. */
 class AlertChannelsTest {
@@ -79,30 +85,6 @@ class AlertChannelsTest {
       l.add("- pop-" + i + ": failed at test: `nginx -t` failed (exit 1): nginx: [emerg] unknown directive");
     }
     return new AlertMessage("DEPLOY_FAILED:media.hachyderm.io", "warning", "certfleet: media.hachyderm.io is not served", l);
-  }
-
-  @Test
-  void discordWaitsForTheStoredMessageAndSplitsLongTextAtLineBreaks() throws Exception {
-    channel("discord", "webhook-url", "DISCORD").send(message(60));
-
-    assertThat(requests).hasSizeGreaterThan(1);
-    for (Request r : requests) {
-      assertThat(r.path()).isEqualTo("/api/webhooks/1/" + TOKEN);
-      assertThat(r.query()).isEqualTo("wait=true");
-      JsonNode body = JSON.readTree(r.body());
-      assertThat(body.get("username").asText()).isEqualTo("certfleet");
-      assertThat(body.get("content").asText().length()).isLessThanOrEqualTo(2000);
-      assertThat(body.get("content").asText()).doesNotStartWith("\n");
-      assertThat(body.get("allowed_mentions").get("parse")).isEmpty();
-    }
-    String joined = String.join("\n", requests.stream().map(r -> {
-      try {
-        return JSON.readTree(r.body()).get("content").asText();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    }).toList());
-    assertThat(joined).isEqualTo(message(60).text());
   }
 
   @Test
@@ -162,10 +144,67 @@ class AlertChannelsTest {
   }
 
   @Test
-  void aChannelTypeWithoutASenderYetFailsEveryDeliveryVisibly() throws Exception {
-    List<Alerter.Delivery> d = new Alerter(List.of(channel("matrix", "access-token", "SLACK"))).send(message(1));
-    assertThat(d).singleElement().satisfies(x -> assertThat(x.error()).isEqualTo(
-        "matrix channel ops: sending to matrix is not built yet"));
-    assertThat(requests).isEmpty();
+  void aChannelWithUnusableOptionsFailsEveryDeliveryVisiblyWhileTheOthersDeliver() throws Exception {
+    AlertConfig cfg = new AlertConfig(Duration.ofDays(14), Duration.ofHours(24), null, List.of(
+        new PluginSpec("dm", "mastodon", Map.of("instance", "https://hachyderm.io", "access-token", "${env:SLACK}",
+            "recipients", "admin")),
+        new PluginSpec("ops", "slack", Map.of("webhook-url", "${env:SLACK}"))));
+    List<Delivery> d = deliver(AlertChannels.create(cfg, new SecretResolver(env::get), Clock.systemUTC(),
+        slept::add), message(1));
+
+    assertThat(d).containsExactly(
+        new Delivery("dm", "mastodon channel dm: option recipients: \"admin\" is not an account (expected a"
+            + " comma-separated list of @user or @user@host, e.g. @admin@hachyderm.io)"),
+        new Delivery("ops", null));
+    assertThat(requests).singleElement().satisfies(r -> assertThat(r.path()).startsWith("/slack/"));
+  }
+
+  @Test
+  void theDocumentedMatrixAndMastodonOptionsPassConfigValidationAndReachTheSenders(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("key"), "");
+    Path file = dir.resolve("certs.yaml");
+    Files.writeString(file, """
+        acme: {directory: letsencrypt, email: ops@hachyderm.io, agree-to-terms: true}
+        dns:
+          providers: [{name: run, type: exec, options: {command: ./dns.sh}}]
+        certificates: [{name: media.hachyderm.io, domains: [media.hachyderm.io], deploy-to: [sally]}]
+        nodes: [{name: sally, address: 127.0.0.11, ssh: {user: certfleet, private-key: key, known-hosts: /etc/kh}}]
+        alerts:
+          channels:
+            - name: ops-matrix
+              type: matrix
+              options: {homeserver: "%1$s", room-id: "!kXzD8pQrTm:example.org", access-token: "${env:SLACK}"}
+            - name: admins-dm
+              type: mastodon
+              options: {instance: "%1$s", access-token: "${env:SLACK}", recipients: "@admin@hachyderm.io, @oncall",
+                        max-characters: 500}
+        """.formatted(env.get("HOOK").replaceAll("/alertmanager/.*", "")));
+    AppConfig config = new ConfigLoader(TestCatalogs.dns(), AlertChannels.standard()).load(file);
+    replies.add(new Reply(200, "{\"event_id\":\"$1\"}", Map.of()));
+    AlertMessage m = message(1);
+
+    List<Delivery> d = deliver(AlertChannels.create(config.alerts(), new SecretResolver(env::get),
+        Clock.systemUTC(), slept::add), m);
+
+    assertThat(d).containsExactly(new Delivery("ops-matrix", null), new Delivery("admins-dm", null));
+    assertThat(requests).extracting(Request::path).containsExactly(
+        "/_matrix/client/v3/rooms/!kXzD8pQrTm:example.org/send/m.room.message/" + m.partKey(1),
+        "/api/v1/statuses");
+  }
+
+  record Delivery(String channel, @org.jspecify.annotations.Nullable String error) {}
+
+  /** Sends to every channel in turn, as the alert book does: one channel's failure never stops the next. */
+  static List<Delivery> deliver(List<ChatChannel> channels, AlertMessage m) throws InterruptedException {
+    List<Delivery> out = new java.util.ArrayList<>();
+    for (ChatChannel c : channels) {
+      try {
+        c.send(m);
+        out.add(new Delivery(c.name(), null));
+      } catch (AlertDeliveryException e) {
+        out.add(new Delivery(c.name(), e.getMessage()));
+      }
+    }
+    return out;
   }
 }
