@@ -101,6 +101,12 @@ public final class Daemon {
   private final AtomicBoolean reloadRequested = new AtomicBoolean();
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final AtomicBoolean renewalsAfterWatch = new AtomicBoolean();
+  /**
+   * Held while the schedule is replaced (reload) and while the post-watch renewal checks are armed, so a
+   * watch that started under the old config arms the checks of the config in force, never of a half-built
+   * schedule.
+   */
+  private final Object rescheduling = new Object();
 
   private volatile @Nullable AppConfig config;
   private volatile @Nullable Scheduler scheduler;
@@ -188,18 +194,35 @@ public final class Daemon {
         || old.daemon().listenPort() != next.daemon().listenPort())) {
       log.warn("daemon.listen changed; the status server keeps {} until the daemon restarts", address());
     }
-    try {
-      Scheduler s = scheduler;
-      if (s != null) {
-        s.clear();
-        schedule(s, next, false);
+    synchronized (rescheduling) {
+      try {
+        Scheduler s = scheduler;
+        if (s != null) {
+          s.clear();
+          schedule(s, next, false);
+        }
+        config = next;
+      } catch (SchedulerException e) {
+        log.error("reload: rescheduling failed ({}); keeping the running configuration", e.getMessage());
+        restore(old);
+        return false;
       }
-      config = next;
-      log.info("reloaded {}: {} certificate(s), {} node(s)", next.source(), next.certificates().size(), next.nodes().size());
-      return true;
+    }
+    log.info("reloaded {}: {} certificate(s), {} node(s)", next.source(), next.certificates().size(), next.nodes().size());
+    return true;
+  }
+
+  private void restore(@Nullable AppConfig old) {
+    Scheduler s = scheduler;
+    if (s == null || old == null) {
+      return;
+    }
+    try {
+      s.clear();
+      schedule(s, old, false);
     } catch (SchedulerException e) {
-      log.error("reload: rescheduling failed ({}); keeping the running configuration", e.getMessage());
-      return false;
+      log.error("reload: the running configuration could not be rescheduled either ({}); restart the daemon",
+          e.getMessage());
     }
   }
 
@@ -379,6 +402,9 @@ public final class Daemon {
     }
     runs.put(job, new Run(started, outcome));
     log.info("{}: {}", job, outcome);
+    // The daemon idles for hours between jobs: collecting a job's garbage now lets the heap shrink back
+    // (with the unit's MaxHeapFreeRatio) instead of holding the peak for the whole idle time.
+    System.gc();
   }
 
   private Alerts alerts(AppConfig cfg) {
@@ -430,9 +456,12 @@ public final class Daemon {
     try {
       return cycle(cfg);
     } finally {
-      if (renewalsAfterWatch.getAndSet(false)) {
-        Instant now = kit.clock().instant();
-        cfg.certificates().forEach(c -> at(RENEW + c.name().value(), now));
+      synchronized (rescheduling) {
+        AppConfig current = config;
+        if (renewalsAfterWatch.getAndSet(false) && current != null) {
+          Instant now = kit.clock().instant();
+          current.certificates().forEach(c -> at(RENEW + c.name().value(), now));
+        }
       }
     }
   }
