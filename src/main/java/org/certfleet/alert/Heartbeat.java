@@ -1,6 +1,5 @@
 package org.certfleet.alert;
 
-import java.net.URI;
 import java.util.Map;
 import org.certfleet.config.SecretRef;
 import org.certfleet.config.SecretResolver;
@@ -60,7 +59,7 @@ public final class Heartbeat {
       int q = base.indexOf('?');
       String target = q < 0 ? strip(base) + suffix : strip(base.substring(0, q)) + suffix + base.substring(q);
       String text = body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body;
-      http.post("heartbeat", URI.create(target), DiscordChannel.json(Map.of("certfleet", text)), Map.of());
+      http.post("heartbeat", target, DiscordChannel.json(Map.of("certfleet", text)), Map.of());
       log.debug("heartbeat{} sent", suffix);
     } catch (AlertDeliveryException | RuntimeException e) {
       log.warn("heartbeat{} not sent: {}", suffix, e instanceof AlertDeliveryException ? e.getMessage()
