@@ -63,8 +63,10 @@ class JarIT {
 
   @Test
   void theLauncherRunsTheJarWithItsJvmSettingsAndPassesTheExitCode(@TempDir Path dir) throws Exception {
-    Process p = new ProcessBuilder("src/main/sh/certfleet", "--config", dir.resolve("missing.yaml").toString(), "check")
-        .redirectErrorStream(true).start();
+    ProcessBuilder pb = new ProcessBuilder("src/main/sh/certfleet", "--config", dir.resolve("missing.yaml").toString(), "check")
+        .redirectErrorStream(true);
+    pb.environment().put("CERTFLEET_CDS_DIR", dir.resolve("cds").toString());
+    Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(out).isEqualTo(ExitCodes.BAD_INPUT);
@@ -77,6 +79,45 @@ class JarIT {
     assertThat(m.waitFor(10, TimeUnit.SECONDS)).isTrue();
     assertThat(m.exitValue()).isEqualTo(1);
     assertThat(text).contains("nope.jar not found");
+  }
+
+  static Result launch(Path cds, String javaOpts, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("src/main/sh/certfleet"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("CERTFLEET_CDS_DIR", cds.toString());
+    pb.environment().put("CERTFLEET_JAVA_OPTS", javaOpts);
+    pb.environment().put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theLaunchersFirstRunWritesAClassDataArchiveThatLaterRunsMapWithoutChangingTheOutput(@TempDir Path dir)
+      throws Exception {
+    Path cds = dir.resolve("cache");
+    String cfg = Path.of("certs.yaml").toAbsolutePath().toString();
+
+    Result first = launch(cds, "", "--config", cfg, "--json", "check");
+    assertThat(first.code()).as(first.err()).isZero();
+    try (var files = Files.list(cds)) {
+      assertThat(files.map(f -> f.getFileName().toString()).toList()).singleElement()
+          .satisfies(n -> assertThat(n).matches("certfleet-\\d+\\.jsa"));
+    }
+
+    Path classes = dir.resolve("classes.log");
+    Result second = launch(cds, "-Xshare:on -Xlog:class+load=info:file=" + classes, "--config", cfg, "--json", "check");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).as("JVM notes never reach stdout").isEqualTo(first.out());
+    assertThat(Files.readString(classes)).as("certfleet's own classes come from the archive")
+        .contains("org.certfleet.Main source: shared objects file");
+
+    Result other = launch(dir.resolve("fresh"), "", "--config", dir.resolve("missing.yaml").toString(), "check");
+    assertThat(other.code()).as("a first run exits with the command's code").isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(other.err()).contains("missing.yaml");
   }
 
   @Test
