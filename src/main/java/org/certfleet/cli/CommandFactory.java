@@ -22,6 +22,8 @@ public final class CommandFactory implements CommandLine.IFactory {
       command = new RenewCommand(ctx);
     } else if (cls == DistributeCommand.class) {
       command = new DistributeCommand(ctx);
+    } else if (cls == RollbackCommand.class) {
+      command = new RollbackCommand(ctx);
     } else if (cls == InventoryCommand.class) {
       command = new InventoryCommand(ctx);
     } else if (cls == ReportCommand.class) {

@@ -17,6 +17,7 @@ import picocli.CommandLine.ScopeType;
       CheckCommand.class,
       RenewCommand.class,
       DistributeCommand.class,
+      RollbackCommand.class,
       TrustCommand.class,
       InventoryCommand.class,
       ReportCommand.class,

@@ -97,6 +97,22 @@ class DistributeIT {
   }
 
   @Test
+  void rollbackMakesThePreviousVersionCurrentAndEveryNodeServesItAgain() throws Exception {
+    String previous = issuedSha();
+    CliRun renew = CliRun.of("--config", cfg.toString(), "renew", "--force", MEDIA);
+    assertThat(renew.exitCode()).as(renew.out() + renew.err()).isZero();
+    assertThat(served(lab.nodes().get(0))).isEqualTo(issuedSha()).isNotEqualTo(previous);
+
+    CliRun run = CliRun.of("--config", cfg.toString(), "rollback", MEDIA);
+
+    assertThat(run.exitCode()).as(run.out() + run.err()).isZero();
+    assertThat(issuedSha()).isEqualTo(previous);
+    for (Lab.Node n : lab.nodes()) {
+      assertThat(served(n)).as(n.name()).isEqualTo(previous);
+    }
+  }
+
+  @Test
   void aNodeWithABrokenNginxConfigIsRolledBackWhileTheOthersAreUpdated() throws Exception {
     Lab.Node broken = lab.nodes().get(1);
     Path conf = broken.prefix().resolve("conf/nginx.conf");
