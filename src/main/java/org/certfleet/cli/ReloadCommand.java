@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 @Command(
     name = "reload",
     description = {
-      "Send SIGHUP to the daemon whose pid is in <state>/daemon.pid: it re-reads certs.yaml; a valid file",
-      "reschedules, an invalid one is logged and the running configuration kept (see the daemon's log)."
+      "Check certs.yaml, then send SIGHUP to the daemon whose pid is in <state>/daemon.pid: it re-reads the",
+      "file and reschedules. An invalid file is reported here with exit code 2 and the daemon is not signalled",
+      "(a SIGHUP from elsewhere with an invalid file is logged by the daemon, which keeps its configuration)."
     })
 final class ReloadCommand implements Callable<Integer> {
   private final CliContext ctx;
@@ -23,6 +24,7 @@ final class ReloadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ctx.loadConfig(); // an invalid file ends here, exit 2, before the daemon hears of it
     Path file = DaemonCommand.pidFile(ctx.stateDir());
     long pid;
     try {

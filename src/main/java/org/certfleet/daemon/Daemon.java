@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.certfleet.alert.AlertBook;
@@ -97,8 +97,10 @@ public final class Daemon {
   private final RenewalPolicy policy = new RenewalPolicy();
   private final ReentrantLock work = new ReentrantLock(true);
   private final AtomicBoolean stopping = new AtomicBoolean();
-  private final CountDownLatch stopRequested = new CountDownLatch(1);
-  private final AtomicBoolean reloadRequested = new AtomicBoolean();
+  /** What the signal handlers ask of the main thread; it blocks on this, so an idle daemon never polls. */
+  private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+
+  private enum Request { STOP, RELOAD }
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
   private final AtomicBoolean renewalsAfterWatch = new AtomicBoolean();
   /**
@@ -159,20 +161,18 @@ public final class Daemon {
    */
   public int runUntilStopped() throws InterruptedException {
     Signals.install(this::requestStop, this::requestReload);
-    while (!stopRequested.await(200, TimeUnit.MILLISECONDS)) {
-      if (reloadRequested.getAndSet(false)) {
-        reload();
-      }
+    while (requests.take() == Request.RELOAD) {
+      reload();
     }
     return stop() ? 0 : 1;
   }
 
   public void requestStop() {
-    stopRequested.countDown();
+    requests.add(Request.STOP);
   }
 
   public void requestReload() {
-    reloadRequested.set(true);
+    requests.add(Request.RELOAD);
   }
 
   /**

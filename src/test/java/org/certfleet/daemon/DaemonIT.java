@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.certfleet.cli.CliRun;
+import org.certfleet.cli.ExitCodes;
 import org.certfleet.testing.lab.Lab;
 import org.certfleet.testing.lab.LabExtension;
 import org.certfleet.testing.lab.LabNodes;
@@ -118,6 +119,22 @@ class DaemonIT {
     for (Lab.Node n : lab.nodes()) {
       assertThat(page).contains(n.name());
     }
+
+    // Reloading: certfleet reload refuses an invalid file itself (exit 2, the daemon not signalled); a SIGHUP
+    // from elsewhere with that file is refused by the daemon, which keeps running; a valid file is taken.
+    String good = Files.readString(cfg);
+    Files.writeString(cfg, good.replace("inventory-scan: \"0/5 * * * * ?\"", "inventory-scan: \"every five seconds\""));
+    CliRun refused = CliRun.of("--config", cfg.toString(), "reload");
+    assertThat(refused.exitCode()).as(refused.out() + refused.err()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(refused.err()).contains("inventory-scan");
+    new ProcessBuilder("kill", "-HUP", Long.toString(second.pid())).start().waitFor(10, TimeUnit.SECONDS);
+    await(Duration.ofSeconds(20), "the daemon refuses the invalid config", () -> Files.readString(log2).contains("reload refused"));
+    assertThat(second.isAlive()).isTrue();
+    assertThat(get(base.resolve("/healthz")).statusCode()).isEqualTo(200);
+    Files.writeString(cfg, good);
+    CliRun taken = CliRun.of("--config", cfg.toString(), "reload");
+    assertThat(taken.exitCode()).as(taken.out() + taken.err()).isZero();
+    await(Duration.ofSeconds(20), "the valid config is taken", () -> Files.readString(log2).contains("reloaded "));
 
     // SIGTERM: a clean stop with exit code 0, the pid file removed.
     assertThat(Files.exists(dir.resolve("state/daemon.pid"))).isTrue();
