@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.certfleet.daemon.Signals;
 import picocli.CommandLine.Command;
 
 /** {@code certfleet reload}: tells the running daemon to re-read certs.yaml (SIGHUP). */
@@ -40,8 +41,18 @@ final class ReloadCommand implements Callable<Integer> {
       ctx.err().println("certfleet reload: the daemon (pid " + pid + " from " + file + ") is not running");
       return ExitCodes.FAILURE;
     }
+    if (Signals.ignores(pid, "HUP").orElse(false)) {
+      ctx.err().println("certfleet reload: the daemon (pid " + pid + ") ignores SIGHUP (it was started with SIGHUP"
+          + " ignored, e.g. under nohup); restart it to apply certs.yaml");
+      return ExitCodes.FAILURE;
+    }
     Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(pid)).redirectErrorStream(true).start();
-    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+    if (!kill.waitFor(10, TimeUnit.SECONDS)) {
+      kill.destroyForcibly();
+      ctx.err().println("certfleet reload: kill -HUP " + pid + " did not finish within 10 s");
+      return ExitCodes.FAILURE;
+    }
+    if (kill.exitValue() != 0) {
       ctx.err().println("certfleet reload: kill -HUP " + pid + " failed: "
           + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
       return ExitCodes.FAILURE;

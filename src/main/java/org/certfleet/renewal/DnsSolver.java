@@ -15,9 +15,13 @@ final class DnsSolver implements Dns01Solver {
   /** Keyed by the base name (a wildcard's challenge is published for its base). */
   private final Map<String, DnsProvider> providers;
 
-  DnsSolver(ChallengePublisher publisher, Map<String, DnsProvider> providers) {
+  /** The providers' names in certs.yaml, by base name, under which their records are journalled. */
+  private final Map<String, String> names;
+
+  DnsSolver(ChallengePublisher publisher, Map<String, DnsProvider> providers, Map<String, String> names) {
     this.publisher = publisher;
     this.providers = Map.copyOf(providers);
+    this.names = Map.copyOf(names);
   }
 
   @Override
@@ -29,7 +33,7 @@ final class DnsSolver implements Dns01Solver {
       if (p == null) {
         throw new Dns01Exception("no DNS provider configured for " + base);
       }
-      targets.add(new ChallengePublisher.Target(base, c.digest(), p));
+      targets.add(new ChallengePublisher.Target(base, c.digest(), p, names.getOrDefault(base.value(), "")));
     }
     try {
       ChallengePublisher.Published published = publisher.publish(targets);

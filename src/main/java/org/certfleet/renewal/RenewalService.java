@@ -114,8 +114,11 @@ public final class RenewalService {
     }).toList();
     DnsResolution dns = new DnsResolution(resolvers, Duration.ofSeconds(5), 53);
     ChallengePublisher publisher = new ChallengePublisher(dns, new PropagationCheck(dns, clock, sleeper), sleeper,
-        prop.timeout(), prop.interval(), prop.extraWait());
+        prop.timeout(), prop.interval(), prop.extraWait(), new StateRecordJournal(config.stateDir()));
     Map<String, DnsProvider> instances = new ConcurrentHashMap<>();
+    // Records a killed run presented and never removed; under the state lock nothing else can be using them.
+    publisher.sweep(name -> config.dns().provider(name)
+        .map(spec -> instances.computeIfAbsent(spec.name(), n -> providers.create(spec, secrets))).orElse(null));
 
     List<Outcome> out = new ArrayList<>();
     List<Future<Outcome>> running = new ArrayList<>();
@@ -163,11 +166,13 @@ public final class RenewalService {
         solver = solvers.create(c);
       } else {
         Map<String, DnsProvider> byDomain = new HashMap<>();
+        Map<String, String> names = new HashMap<>();
         for (CertSpec.Domain d : c.domains()) {
           PluginSpec spec = config.dns().provider(d.dnsProvider()).orElseThrow();
           byDomain.put(d.name().base().value(), instances.computeIfAbsent(spec.name(), n -> providers.create(spec, secrets)));
+          names.put(d.name().base().value(), spec.name());
         }
-        solver = new DnsSolver(publisher, byDomain);
+        solver = new DnsSolver(publisher, byDomain, names);
       }
       CertificateBundle current = lineage.isPresent() ? store.load(c.name(), lineage.get().version()) : null;
       KeyPair reuse = c.reuseKey() && current != null ? new KeyPair(current.leaf().getPublicKey(), current.privateKey()) : null;

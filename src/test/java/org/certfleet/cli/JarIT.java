@@ -105,7 +105,7 @@ class JarIT {
     assertThat(first.code()).as(first.err()).isZero();
     try (var files = Files.list(cds)) {
       assertThat(files.map(f -> f.getFileName().toString()).toList()).singleElement()
-          .satisfies(n -> assertThat(n).matches("certfleet-\\d+\\.jsa"));
+          .satisfies(n -> assertThat(n).matches("certfleet-check-\\d+\\.jsa"));
     }
 
     Path classes = dir.resolve("classes.log");

@@ -149,7 +149,9 @@ class DaemonIT {
   }
 
   Process start(Path cfg, Path log) throws IOException {
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+    // env resets SIGHUP in case this test runs with it ignored (under nohup), which the daemon would inherit.
+    Process p = new ProcessBuilder("env", "--default-signal=HUP",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
         JAR.toString(), "--config", cfg.toString(), "daemon")
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     started.add(p);

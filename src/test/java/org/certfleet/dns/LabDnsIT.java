@@ -43,6 +43,55 @@ class LabDnsIT {
     }), d -> Thread.sleep(d.toMillis()), timeout, Duration.ofMillis(200), Duration.ZERO);
   }
 
+  /** A journal in memory, as the state directory's would be after a crash. */
+  static final class MemoryJournal implements RecordJournal {
+    final List<Entry> entries = new ArrayList<>();
+
+    @Override
+    public synchronized void presenting(String provider, TxtRecord record) {
+      entries.add(new Entry(provider, record));
+    }
+
+    @Override
+    public synchronized void removed(String provider, TxtRecord record) {
+      entries.remove(new Entry(provider, record));
+    }
+
+    @Override
+    public synchronized List<Entry> leftovers() {
+      return List.copyOf(entries);
+    }
+  }
+
+  @Test
+  void recordsOfARunThatNeverCleanedUpAreRemovedByTheNextRunsSweep(Lab lab) throws Exception {
+    DnsProvider bind = provider(lab, lab.tsigSecretFile().toString());
+    MemoryJournal journal = new MemoryJournal();
+    DnsResolution dns = new DnsResolution(List.of(new InetSocketAddress(lab.dnsServers().get(0), 53)), Duration.ofSeconds(2), 53);
+    ChallengePublisher crashing = new ChallengePublisher(dns, new PropagationCheck(dns, Clock.systemUTC(),
+        d -> Thread.sleep(d.toMillis())), d -> Thread.sleep(d.toMillis()), Duration.ofSeconds(20), Duration.ofMillis(200),
+        Duration.ZERO, journal);
+
+    // Published and never closed: the process died before its clean-up.
+    ChallengePublisher.Published lost = crashing.publish(List.of(
+        new ChallengePublisher.Target(DnsName.parse("media.hachyderm.io"), "left-by-a-crash", bind, "lab-bind")));
+    assertThat(lost.records()).hasSize(1);
+    assertThat(journal.leftovers()).extracting(RecordJournal.Entry::provider).containsExactly("lab-bind");
+    for (String ns : lab.dnsServers()) {
+      assertThat(txt(lab, ns, "media." + lab.delegationZone() + ".")).containsExactly("left-by-a-crash");
+    }
+
+    ChallengePublisher next = new ChallengePublisher(dns, new PropagationCheck(dns, Clock.systemUTC(),
+        d -> Thread.sleep(d.toMillis())), d -> Thread.sleep(d.toMillis()), Duration.ofSeconds(20), Duration.ofMillis(200),
+        Duration.ZERO, journal);
+    assertThat(next.sweep(name -> null)).as("a provider no longer configured: kept for later").isZero();
+    assertThat(journal.leftovers()).hasSize(1);
+    assertThat(next.sweep(name -> name.equals("lab-bind") ? bind : null)).isEqualTo(1);
+
+    assertThat(journal.leftovers()).isEmpty();
+    assertThat(txt(lab, lab.dnsServers().get(0), "media." + lab.delegationZone() + ".")).isEmpty();
+  }
+
   static List<String> txt(Lab lab, String ns, String fqdn) throws Exception {
     DnsResolution dns = new DnsResolution(List.of(new InetSocketAddress(ns, 53)), Duration.ofSeconds(2), 53);
     List<String> out = new ArrayList<>();
