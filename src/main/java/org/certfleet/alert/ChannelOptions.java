@@ -1,10 +1,8 @@
 package org.certfleet.alert;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import org.certfleet.config.ApiUrl;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.PluginSpec;
 import org.certfleet.config.SecretRef;
@@ -59,25 +57,11 @@ final class ChannelOptions {
    */
   String baseUrl(String name) {
     String v = require(name);
-    URI uri;
     try {
-      uri = new URI(v);
-    } catch (URISyntaxException e) {
-      throw invalid(name, "\"" + v + "\" is not a URL");
+      return ApiUrl.parse(v, "https://example.org").toString();
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, e.getMessage());
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String host = uri.getHost();
-    if (!uri.isAbsolute() || host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw invalid(name, "\"" + v + "\" is not an http(s) URL with a host (expected e.g. https://example.org)");
-    }
-    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw invalid(name, "must not carry user info, a query or a fragment");
-    }
-    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-    if (scheme.equals("http") && !loopback) {
-      throw invalid(name, "plain http is allowed only to a loopback address; use https");
-    }
-    return v.replaceAll("/+$", "");
   }
 
   int integer(String name, int min, int max) {

@@ -2,15 +2,14 @@ package org.certfleet.dns;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.certfleet.config.ApiUrl;
 import org.certfleet.config.DurationText;
 import org.certfleet.config.OptionSpec;
 import org.certfleet.config.Secret;
@@ -85,25 +84,11 @@ public final class ProviderOptions {
    */
   public URI url(String name) {
     String v = require(name);
-    URI uri;
     try {
-      uri = new URI(v);
-    } catch (URISyntaxException e) {
-      throw invalid(name, "\"" + v + "\" is not a URL");
+      return ApiUrl.parse(v, "https://api.example.net/v1");
+    } catch (IllegalArgumentException e) {
+      throw invalid(name, e.getMessage());
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    String host = uri.getHost();
-    if (!uri.isAbsolute() || host == null || !(scheme.equals("https") || scheme.equals("http"))) {
-      throw invalid(name, "\"" + v + "\" is not an http(s) URL with a host (expected e.g. https://api.example.net/v1)");
-    }
-    if (uri.getRawUserInfo() != null || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-      throw invalid(name, "must not carry user info, a query or a fragment");
-    }
-    boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]");
-    if (scheme.equals("http") && !loopback) {
-      throw invalid(name, "plain http is allowed only to a loopback address; use https");
-    }
-    return URI.create(v.replaceAll("/+$", ""));
   }
 
   /** A duration written as in certs.yaml ({@code 500ms}, {@code 10s}, {@code 2m} …), above zero. */
