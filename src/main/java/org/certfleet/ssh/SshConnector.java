@@ -62,6 +62,11 @@ public final class SshConnector implements AutoCloseable {
   private final Map<String, NodeSpec> nodesByAddress = new ConcurrentHashMap<>();
   private final Map<Path, KnownHostsServerKeyVerifier> verifiers = new ConcurrentHashMap<>();
   private final Map<Path, KeyPair> identities = new ConcurrentHashMap<>();
+  /**
+   * The last host-key refusal per node address. MINA may fail the connect future itself when the key
+   * exchange ends quickly, and then there is no session whose attribute would carry the reason.
+   */
+  private final Map<String, HostKeyRejection> rejections = new ConcurrentHashMap<>();
 
   public SshConnector(SecretResolver secrets) {
     this.secrets = secrets;
@@ -100,7 +105,9 @@ public final class SshConnector implements AutoCloseable {
           + " is missing or unreadable; refusing to connect without a pinned host key");
     }
     KeyPair identity = identity(node, where);
-    nodesByAddress.put(addressKey(node.address(), ssh.port()), node);
+    String address = addressKey(node.address(), ssh.port());
+    nodesByAddress.put(address, node);
+    rejections.remove(address);
     Duration timeout = ssh.connectTimeout();
     ClientSession session = null;
     long started = System.nanoTime();
@@ -112,6 +119,9 @@ public final class SshConnector implements AutoCloseable {
       return new NodeSession(node, session);
     } catch (IOException | RuntimeException e) {
       HostKeyRejection rejected = session == null ? null : session.getAttribute(REJECTION);
+      if (rejected == null) {
+        rejected = rejections.get(address);
+      }
       closeQuietly(session);
       if (rejected != null) {
         throw new NodeAccessException(where + ": " + rejected.describe(ssh.knownHosts(), node.name()));
@@ -166,16 +176,21 @@ public final class SshConnector implements AutoCloseable {
     }
     KnownHostsServerKeyVerifier verifier = verifiers.computeIfAbsent(node.ssh().knownHosts(), path -> {
       KnownHostsServerKeyVerifier v = new KnownHostsServerKeyVerifier((s, r, offered) -> {
-        s.setAttribute(REJECTION, new HostKeyRejection(offered, null));
+        reject(s, new HostKeyRejection(offered, null));
         return false;
       }, path);
       v.setModifiedServerKeyAcceptor((s, r, entry, expected, actual) -> {
-        s.setAttribute(REJECTION, new HostKeyRejection(actual, expected));
+        reject(s, new HostKeyRejection(actual, expected));
         return false;
       });
       return v;
     });
     return verifier.verifyServerKey(session, remote, key);
+  }
+
+  private void reject(ClientSession session, HostKeyRejection rejection) {
+    session.setAttribute(REJECTION, rejection);
+    rejections.put(addressKey(session.getConnectAddress()), rejection);
   }
 
   private KeyPair identity(NodeSpec node, String where) throws NodeAccessException {
