@@ -14,6 +14,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -95,6 +98,86 @@ public final class NodeSession implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw new NodeAccessException(where + ": command `" + command + "` failed to run: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Runs {@code commands} one after another through one shell on the node and stops after the first
+   * that fails: what as many {@link #exec} calls would do, over one channel. Each exec costs the node
+   * a channel and a login shell, and a login shell that reads a heavy rc file costs more CPU than
+   * {@code nginx -t} itself. Each command runs in a subshell; after it, the script prints a line
+   * with a per-call random marker and the exit status on both streams, which splits the output back
+   * into one {@link ExecResult} per command. The commands together may take the command timeout
+   * once per command.
+   *
+   * @return one result per command that ran, in order; only the last can have failed, and it is
+   *     missing none of the commands' results unless the shell itself died (then the last result
+   *     carries the channel's exit status)
+   * @throws ExecIncompleteException when the channel broke or the time ran out, with the results of
+   *     the commands that had finished
+   */
+  public List<ExecResult> execAll(List<String> commands) throws NodeAccessException {
+    if (commands.isEmpty()) {
+      return List.of();
+    }
+    Duration timeout = node.ssh().commandTimeout().multipliedBy(commands.size());
+    String nonce = "certfleet-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    MarkedStream out = new MarkedStream(nonce);
+    MarkedStream err = new MarkedStream(nonce);
+    Integer status = null;
+    String broken = null;
+    try (ChannelExec ch = session.createExecChannel(script(commands, nonce))) {
+      ch.setOut(out);
+      ch.setErr(err);
+      ch.open().verify(timeout);
+      Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+      if (events.contains(ClientChannelEvent.TIMEOUT)) {
+        broken = "did not finish within " + timeout.toSeconds() + " s";
+      } else {
+        status = ch.getExitStatus();
+      }
+    } catch (IOException | RuntimeException e) {
+      broken = "failed to run: " + e.getMessage();
+    }
+    return collect(where, commands, out, err, status, broken);
+  }
+
+  /** Splits what {@link #script} wrote into one result per command; see {@link #execAll}. */
+  static List<ExecResult> collect(String where, List<String> commands, MarkedStream out, MarkedStream err,
+      @Nullable Integer status, @Nullable String broken) throws ExecIncompleteException {
+    List<ExecResult> results = new ArrayList<>();
+    for (int i = 0; i < commands.size(); i++) {
+      Integer marked = out.status(i) != null ? out.status(i) : err.status(i);
+      if (marked == null) {
+        if (broken != null) {
+          throw new ExecIncompleteException(where + ": command `" + commands.get(i) + "` " + broken, results);
+        }
+        // The shell ended inside this command (killed, or it could not parse the command): a failure
+        // even when the shell's own status says 0, since the command did not report.
+        results.add(new ExecResult(commands.get(i), status == null || status == 0 ? -1 : status, out.text(i),
+            err.text(i)));
+        return results;
+      }
+      results.add(new ExecResult(commands.get(i), marked, out.text(i), err.text(i)));
+      if (marked != 0) {
+        return results;
+      }
+    }
+    return results;
+  }
+
+  /** The POSIX shell script {@link #execAll} runs. */
+  static String script(List<String> commands, String nonce) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < commands.size(); i++) {
+      // The command on lines of its own, so that a trailing comment in it cannot swallow the ")".
+      String mark = "printf '\\n%s %d\\n' '" + nonce + "-" + i + "' \"$s\"";
+      b.append("(\n").append(commands.get(i)).append("\n)\ns=$?\n")
+          .append(mark).append('\n')
+          .append(mark).append(" >&2\n")
+          .append("[ \"$s\" -eq 0 ] || exit \"$s\"\n");
+    }
+    return b.toString();
   }
 
   /** What is at {@code path}, not following a final symlink; empty when nothing is. */
@@ -333,6 +416,98 @@ public final class NodeSession implements AutoCloseable {
 
   /** A file, directory or symlink on the node. {@code mode} holds the permission bits only. */
   public record RemoteFile(String path, boolean symlink, boolean directory, long size, int mode, int uid, int gid) {}
+
+  /**
+   * Splits a stream of {@link #script} output at its marker lines ({@code NONCE-i STATUS}) into one
+   * segment per command, each cut at {@link #MAX_OUTPUT} bytes. Markers are found line by line as
+   * the bytes arrive, so no amount of command output can push one out of view.
+   */
+  static final class MarkedStream extends OutputStream {
+    private static final int MAX_MARKER = 64;
+
+    private final byte[] prefix;
+    private final Pattern marker;
+    private final List<ByteArrayOutputStream> segments = new ArrayList<>();
+    private final List<Integer> statuses = new ArrayList<>();
+    /** The start of the current line while it may still be a marker line. */
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private boolean atLineStart = true;
+
+    MarkedStream(String nonce) {
+      prefix = (nonce + "-").getBytes(StandardCharsets.US_ASCII);
+      marker = Pattern.compile(Pattern.quote(nonce) + "-(\\d{1,4}) (\\d{1,3})");
+      segments.add(new ByteArrayOutputStream());
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (!atLineStart) {
+        keep(b);
+        atLineStart = b == '\n';
+        return;
+      }
+      pending.write(b);
+      int n = pending.size();
+      if (b == '\n') {
+        Matcher m = marker.matcher(pending.toString(StandardCharsets.US_ASCII).substring(0, n - 1));
+        if (m.matches() && Integer.parseInt(m.group(1)) == statuses.size()) {
+          ByteArrayOutputStream done = segments.get(segments.size() - 1);
+          byte[] text = done.toByteArray();
+          // The newline the marker's printf wrote before the marker line belongs to no command.
+          if (text.length > 0 && text.length < MAX_OUTPUT && text[text.length - 1] == '\n') {
+            done.reset();
+            done.write(text, 0, text.length - 1);
+          }
+          statuses.add(Integer.parseInt(m.group(2)));
+          segments.add(new ByteArrayOutputStream());
+          pending.reset();
+          return;
+        }
+        release();
+        return;
+      }
+      if (n > MAX_MARKER || (n <= prefix.length && b != prefix[n - 1])) {
+        release();
+        atLineStart = false;
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        write(b[i]);
+      }
+    }
+
+    private void release() {
+      byte[] held = pending.toByteArray();
+      pending.reset();
+      for (byte h : held) {
+        keep(h);
+      }
+    }
+
+    private void keep(int b) {
+      ByteArrayOutputStream current = segments.get(segments.size() - 1);
+      if (current.size() < MAX_OUTPUT) {
+        current.write(b);
+      }
+    }
+
+    /** The exit status the marker after command {@code i} reported; null when there was none. */
+    synchronized @Nullable Integer status(int i) {
+      return i < statuses.size() ? statuses.get(i) : null;
+    }
+
+    /** What command {@code i} wrote (for the command that was running at the end: all since its start). */
+    synchronized String text(int i) {
+      if (i >= segments.size()) {
+        return "";
+      }
+      String text = segments.get(i).toString(StandardCharsets.UTF_8);
+      return i == segments.size() - 1 ? text + pending.toString(StandardCharsets.UTF_8) : text;
+    }
+  }
 
   /** Keeps the first {@link #MAX_OUTPUT} bytes of a stream. */
   private static final class CappedStream extends OutputStream {

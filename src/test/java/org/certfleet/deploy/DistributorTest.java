@@ -170,6 +170,8 @@ class DistributorTest {
           .isEqualTo("rw-r--r--");
       assertThat(archiveFiles(n)).noneMatch(f -> f.startsWith("."));
       assertThat(n.commands()).containsExactly("nginx -t", "nginx -s reload");
+      // Test and reload share one exec channel: one shell on the node, not two.
+      assertThat(n.execs()).isEqualTo(1);
     }
     NodeResult first = report.nodes().get(0);
     assertThat(first.node()).isEqualTo("n1");
@@ -228,6 +230,27 @@ class DistributorTest {
     assertThat(linkTarget(stale, "fullchain")).endsWith("fullchain1.pem");
     assertThat(archiveFiles(stale)).hasSize(4);
     assertThat(r.get("n1").status()).isEqualTo(NodeStatus.DEPLOYED);
+  }
+
+  @Test
+  void failingReloadRollsBackAndSaysWhyTheRollbackCouldNotFinish() throws Exception {
+    FakeNode n = node("n1");
+    n.reloadExit = 1;
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.step()).isEqualTo(DeployStep.RELOAD);
+    assertThat(r.detail()).contains("`nginx -s reload` failed (exit 1)", "reload after rollback failed", "new files kept");
+    assertThat(n.commands()).containsExactly("nginx -t", "nginx -s reload", "nginx -t", "nginx -s reload");
+    assertThat(n.execs()).isEqualTo(2);
+    assertThat(linkTarget(n, "fullchain")).endsWith("fullchain1.pem");
+    assertThat(archiveFiles(n)).contains("fullchain2.pem", "privkey2.pem");
+    List<AuditEntry> commands = AuditLog.inStateDir(config().stateDir()).read().stream()
+        .filter(e -> e.action().equals("command")).toList();
+    assertThat(commands).extracting(AuditEntry::command)
+        .containsExactly("nginx -t", "nginx -s reload", "nginx -t", "nginx -s reload");
+    assertThat(commands).extracting(AuditEntry::result).containsExactly("ok", "exit 1: ", "ok", "exit 1: ");
   }
 
   @Test

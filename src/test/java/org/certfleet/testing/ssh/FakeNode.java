@@ -63,6 +63,7 @@ public final class FakeNode implements AutoCloseable {
   /** When > 0, the session is closed when this many SFTP write requests have arrived. */
   public volatile int dropAfterWrites = 0;
   private final AtomicInteger writes = new AtomicInteger();
+  private final AtomicInteger execs = new AtomicInteger();
 
   private FakeNode(String name, Path root, KeyPair hostKey, PublicKey clientKey, int sftpVersion, boolean posixRename)
       throws IOException {
@@ -134,6 +135,12 @@ public final class FakeNode implements AutoCloseable {
     return root.resolve(nodePath.substring(1));
   }
 
+  /** How many exec channels were opened (each one a shell on a real node). */
+  public int execs() {
+    return execs.get();
+  }
+
+  /** The commands run, in order; those of a multi-command exec one by one. */
   public List<String> commands() {
     synchronized (commands) {
       return List.copyOf(commands);
@@ -327,6 +334,11 @@ public final class FakeNode implements AutoCloseable {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
+      execs.incrementAndGet();
+      if (command.contains("\n")) {
+        runScript();
+        return;
+      }
       commands.add(command);
       int rc;
       ByteArrayOutputStream e = new ByteArrayOutputStream();
@@ -359,7 +371,62 @@ public final class FakeNode implements AutoCloseable {
       exit.onExit(rc);
     }
 
+    /**
+     * A multi-line command (several commands in one exec) runs in a real {@code /bin/sh}, where
+     * {@code nginx} and {@code sudo} are shell functions that answer as above and log each call; the
+     * calls are recorded in order and a successful reload takes effect when the script ends.
+     */
+    private void runScript() throws IOException {
+      Path dir = Files.createTempDirectory(root.getParent(), "exec");
+      Path log = dir.resolve("calls");
+      Path stdout = dir.resolve("out");
+      Path stderr = dir.resolve("err");
+      ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SHELL_FAKES + command);
+      pb.environment().put("FAKE_LOG", log.toString());
+      pb.environment().put("FAKE_TEST_EXIT", Integer.toString(testExit));
+      pb.environment().put("FAKE_TEST_STDERR", testStderr);
+      pb.environment().put("FAKE_RELOAD_EXIT", Integer.toString(reloadExit));
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.redirectOutput(stdout.toFile());
+      pb.redirectError(stderr.toFile());
+      int rc;
+      try {
+        rc = pb.start().waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      List<String> calls = Files.exists(log) ? Files.readAllLines(log) : List.of();
+      commands.addAll(calls);
+      if (calls.contains("nginx -s reload") && reloadExit == 0 && reloadTakesEffect) {
+        reload();
+      }
+      out.write(Files.readAllBytes(stdout));
+      err.write(Files.readAllBytes(stderr));
+      out.flush();
+      err.flush();
+      exit.onExit(rc);
+    }
+
     @Override
     public void destroy(ChannelSession channel) {}
   }
+
+  private static final String SHELL_FAKES = """
+      nginx() {
+        printf 'nginx %s\\n' "$*" >>"$FAKE_LOG"
+        case "$*" in
+          -t)
+            if [ "$FAKE_TEST_EXIT" -eq 0 ]; then
+              echo 'nginx: configuration file /etc/nginx/nginx.conf test is successful' >&2
+            else
+              printf '%s\\n' "$FAKE_TEST_STDERR" 'nginx: configuration file /etc/nginx/nginx.conf test failed' >&2
+            fi
+            return "$FAKE_TEST_EXIT" ;;
+          '-s reload') return "$FAKE_RELOAD_EXIT" ;;
+          *) echo "nginx: invalid option: $*" >&2; return 1 ;;
+        esac
+      }
+      sudo() { [ "$1" = -n ] && shift; "$@"; }
+      """;
 }
