@@ -2,7 +2,6 @@ package org.certfleet.ssh;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -183,9 +182,7 @@ public final class NodeSession implements AutoCloseable {
   /** What is at {@code path}, not following a final symlink; empty when nothing is. */
   public Optional<RemoteFile> lstat(String path) throws NodeAccessException {
     try {
-      SftpClient.Attributes a = sftp().lstat(path);
-      return Optional.of(new RemoteFile(path, a.isSymbolicLink(), a.isDirectory(), a.getSize(),
-          a.getPermissions() & 07777, a.getUserId(), a.getGroupId()));
+      return Optional.of(remoteFile(path, sftp().lstat(path)));
     } catch (IOException e) {
       if (noSuchFile(e)) {
         return Optional.empty();
@@ -197,24 +194,30 @@ public final class NodeSession implements AutoCloseable {
   /** The target of the symlink at {@code path}; empty when there is no symlink there. */
   public Optional<String> readLink(String path) throws NodeAccessException {
     Optional<RemoteFile> f = lstat(path);
-    if (f.isEmpty() || !f.get().symlink()) {
+    return f.isPresent() ? readLink(f.get()) : Optional.empty();
+  }
+
+  /**
+   * The target of {@code file} when it is a symlink, else empty; one round trip fewer than {@link
+   * #readLink(String)} for an entry already known from {@link #lstat} or {@link #entries}.
+   */
+  public Optional<String> readLink(RemoteFile file) throws NodeAccessException {
+    if (!file.symlink()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(sftp().readLink(path));
+      return Optional.of(sftp().readLink(file.path()));
     } catch (IOException e) {
-      throw failure("cannot read link " + path, e);
+      throw failure("cannot read link " + file.path(), e);
     }
   }
 
   /** The whole file (following symlinks); empty when it does not exist. */
   public Optional<byte[]> read(String path) throws NodeAccessException {
-    try (InputStream in = sftp().read(path)) {
-      byte[] data = in.readNBytes(MAX_READ + 1);
-      if (data.length > MAX_READ) {
-        throw new NodeAccessException(where + ": " + path + " is larger than " + MAX_READ + " bytes; not a certificate file");
-      }
-      return Optional.of(data);
+    SftpClient c = sftp();
+    // Through a handle: SftpClient.read(path) would stat the file first, a round trip for nothing.
+    try (SftpClient.CloseableHandle h = c.open(path, EnumSet.of(OpenMode.Read))) {
+      return Optional.of(readAll(c, h, path));
     } catch (NodeAccessException e) {
       throw e;
     } catch (IOException e) {
@@ -225,22 +228,54 @@ public final class NodeSession implements AutoCloseable {
     }
   }
 
+  /** Reads an open file from its start to its end, at most {@link #MAX_READ} bytes. */
+  private byte[] readAll(SftpClient c, SftpClient.Handle h, String path) throws IOException {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    byte[] buf = new byte[32 * 1024];
+    while (true) {
+      int n = c.read(h, data.size(), buf, 0, buf.length);
+      if (n < 0) {
+        return data.toByteArray();
+      }
+      data.write(buf, 0, n);
+      if (data.size() > MAX_READ) {
+        throw new NodeAccessException(where + ": " + path + " is larger than " + MAX_READ + " bytes; not a certificate file");
+      }
+    }
+  }
+
   /** Names in {@code dir} (without . and ..); empty when the directory does not exist. */
   public List<String> list(String dir) throws NodeAccessException {
-    List<String> names = new ArrayList<>();
+    return entries(dir).map(l -> l.stream().map(f -> f.path().substring(f.path().lastIndexOf('/') + 1)).toList())
+        .orElse(List.of());
+  }
+
+  /**
+   * What {@code dir} holds (without . and ..), with the attributes the listing carries; empty when
+   * the directory does not exist. OpenSSH reports each entry as lstat(2) sees it, so symlinks show
+   * as symlinks; a server that follows them shows their targets instead.
+   */
+  public Optional<List<RemoteFile>> entries(String dir) throws NodeAccessException {
+    List<RemoteFile> files = new ArrayList<>();
+    String prefix = dir.endsWith("/") ? dir : dir + "/";
     try {
       for (SftpClient.DirEntry e : sftp().readDir(dir)) {
         if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
-          names.add(e.getFilename());
+          files.add(remoteFile(prefix + e.getFilename(), e.getAttributes()));
         }
       }
-      return names;
+      return Optional.of(files);
     } catch (IOException e) {
       if (noSuchFile(e)) {
-        return List.of();
+        return Optional.empty();
       }
       throw failure("cannot list " + dir, e);
     }
+  }
+
+  private static RemoteFile remoteFile(String path, SftpClient.Attributes a) {
+    return new RemoteFile(path, a.isSymbolicLink(), a.isDirectory(), a.getSize(), a.getPermissions() & 07777,
+        a.getUserId(), a.getGroupId());
   }
 
   /** Creates {@code dir} and missing parents; only directories created here get {@code mode}. */
@@ -267,11 +302,13 @@ public final class NodeSession implements AutoCloseable {
   /**
    * Creates {@code path}, which must not exist, with {@code mode} set before the first byte is
    * written, writes {@code data}, flushes it to disk where the server supports fsync, and reads it
-   * back to check size and SHA-256. A failure leaves at most this (non-live) file behind.
+   * back to check size, mode and SHA-256, all through the one handle (no round trip to open or stat
+   * the path again). A failure leaves at most this (non-live) file behind.
    */
   public void writeNew(String path, byte[] data, int mode) throws NodeAccessException {
     SftpClient c = sftp();
-    try (SftpClient.CloseableHandle h = c.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive))) {
+    EnumSet<OpenMode> create = EnumSet.of(OpenMode.Read, OpenMode.Write, OpenMode.Create, OpenMode.Exclusive);
+    try (SftpClient.CloseableHandle h = c.open(path, create)) {
       c.setStat(h, new SftpClient.Attributes().perms(mode));
       int off = 0;
       while (off < data.length) {
@@ -283,20 +320,22 @@ public final class NodeSession implements AutoCloseable {
       if (fsync != null && fsync.isSupported()) {
         fsync.fsync(h);
       }
+      RemoteFile written = remoteFile(path, c.stat(h));
+      if (written.size() != data.length) {
+        throw new NodeAccessException(where + ": " + path + " has " + written.size() + " bytes after upload, expected "
+            + data.length);
+      }
+      if ((written.mode() & 0777) != (mode & 0777)) {
+        throw new NodeAccessException(where + ": " + path + " has mode " + Integer.toOctalString(written.mode())
+            + " after upload, expected " + Integer.toOctalString(mode));
+      }
+      if (!sha256(readAll(c, h, path)).equals(sha256(data))) {
+        throw new NodeAccessException(where + ": " + path + " does not read back as written (SHA-256 differs)");
+      }
+    } catch (NodeAccessException e) {
+      throw e;
     } catch (IOException e) {
       throw failure("cannot write " + path, e);
-    }
-    RemoteFile written = lstat(path).orElseThrow(() -> new NodeAccessException(where + ": " + path + " vanished after writing"));
-    if (written.size() != data.length) {
-      throw new NodeAccessException(where + ": " + path + " has " + written.size() + " bytes after upload, expected " + data.length);
-    }
-    if ((written.mode() & 0777) != (mode & 0777)) {
-      throw new NodeAccessException(where + ": " + path + " has mode " + Integer.toOctalString(written.mode())
-          + " after upload, expected " + Integer.toOctalString(mode));
-    }
-    byte[] back = read(path).orElseThrow(() -> new NodeAccessException(where + ": " + path + " vanished after writing"));
-    if (!sha256(back).equals(sha256(data))) {
-      throw new NodeAccessException(where + ": " + path + " does not read back as written (SHA-256 differs)");
     }
   }
 

@@ -192,6 +192,53 @@ class DistributorTest {
   }
 
   @Test
+  void aDeployToAnOpenSshLikeNodeTakesOneShellAndFewRoundTrips() throws Exception {
+    // SFTP v3 with posix-rename, as OpenSSH speaks it.
+    FakeNode n = node("n1", 3, true, true);
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.DEPLOYED);
+    assertThat(n.execs()).isEqualTo(1);
+    // Every request is a round trip the node's transaction waits for: the read of the current
+    // certificate, one listing each of archive/ and live/ (nothing stat'ed again), four uploads checked
+    // through their own handles, four renames into place and four link switches.
+    assertThat(n.sftpRequests()).doesNotContainKey("SSH_FXP_STAT")
+        .containsEntry("SSH_FXP_OPEN", 5)
+        .containsEntry("SSH_FXP_OPENDIR", 2)
+        .containsEntry("SSH_FXP_LSTAT", 4);
+    assertThat(n.sftpRoundTrips()).isLessThanOrEqualTo(65);
+  }
+
+  @Test
+  void linksAreRestoredOnAServerWhoseListingsFollowThem() throws Exception {
+    FakeNode n = node("n1");
+    n.listingsFollowLinks = true;
+    n.testExit = 1;
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.step()).isEqualTo(DeployStep.TEST);
+    for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
+      assertThat(linkTarget(n, kind)).isEqualTo("../../archive/" + CERT + "/" + kind + "1.pem");
+    }
+    assertThat(archiveFiles(n)).containsExactly("cert1.pem", "chain1.pem", "fullchain1.pem", "privkey1.pem");
+  }
+
+  @Test
+  void testAndReloadRunThroughSudoWhenTheNodeSaysSo() throws Exception {
+    FakeNode n = node("n1");
+    extraNodeSettings.put("sudo", "true");
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.DEPLOYED);
+    assertThat(n.commands()).containsExactly("sudo -n nginx -t", "sudo -n nginx -s reload");
+    assertThat(n.execs()).isEqualTo(1);
+  }
+
+  @Test
   void failingTestCommandRollsBackThatNodeWithoutReloadingIt() throws Exception {
     node("n1");
     FakeNode broken = node("n2");

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -35,6 +38,7 @@ import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.certfleet.cert.Pem;
 import org.certfleet.testing.TestCertificates;
 
@@ -60,10 +64,16 @@ public final class FakeNode implements AutoCloseable {
   public volatile String testStderr = "nginx: [emerg] cannot load certificate key";
   public volatile int reloadExit = 0;
   public volatile boolean reloadTakesEffect = true;
+  /**
+   * When set, directory listings report a symlink as what it points to (some SFTP servers do;
+   * OpenSSH reports the link itself, as lstat and this fake by default do).
+   */
+  public volatile boolean listingsFollowLinks;
   /** When > 0, the session is closed when this many SFTP write requests have arrived. */
   public volatile int dropAfterWrites = 0;
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger execs = new AtomicInteger();
+  private final Map<String, AtomicInteger> sftpRequests = new ConcurrentHashMap<>();
 
   private FakeNode(String name, Path root, KeyPair hostKey, PublicKey clientKey, int sftpVersion, boolean posixRename)
       throws IOException {
@@ -80,6 +90,11 @@ public final class FakeNode implements AutoCloseable {
     server.setFileSystemFactory(new VirtualFileSystemFactory(root));
     SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(new VerbatimLinks()).build();
     sftp.addSftpEventListener(new SftpEventListener() {
+      @Override
+      public void received(ServerSession session, int type, int id) {
+        sftpRequests.computeIfAbsent(SftpConstants.getCommandMessageName(type), k -> new AtomicInteger()).incrementAndGet();
+      }
+
       @Override
       public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
           int dataOffset, int dataLen) throws IOException {
@@ -138,6 +153,21 @@ public final class FakeNode implements AutoCloseable {
   /** How many exec channels were opened (each one a shell on a real node). */
   public int execs() {
     return execs.get();
+  }
+
+  /**
+   * SFTP requests received so far, by message name (e.g. {@code SSH_FXP_OPEN}); each one is a round trip
+   * the client waited for.
+   */
+  public Map<String, Integer> sftpRequests() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    sftpRequests.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
+  }
+
+  /** The total of {@link #sftpRequests}. */
+  public int sftpRoundTrips() {
+    return sftpRequests.values().stream().mapToInt(AtomicInteger::get).sum();
   }
 
   /** The commands run, in order; those of a multi-command exec one by one. */
@@ -298,6 +328,23 @@ public final class FakeNode implements AutoCloseable {
       return Files.readSymbolicLink(real(link)).toString();
     }
 
+    @Override
+    public NavigableMap<String, Object> resolveReportedFileAttributes(SftpSubsystemProxy subsystem, Path file, int flags,
+        NavigableMap<String, Object> attrs, LinkOption... options) throws IOException {
+      if (listingsFollowLinks && Boolean.TRUE.equals(attrs.get("isSymbolicLink")) && inDirectoryListing()) {
+        NavigableMap<String, Object> followed = new TreeMap<>(attrs);
+        followed.put("isSymbolicLink", false);
+        followed.put("isRegularFile", true);
+        return followed;
+      }
+      return attrs;
+    }
+
+    /** MINA resolves attributes the same way for lstat and for listings; only the caller tells them apart. */
+    private boolean inDirectoryListing() {
+      return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("doReadDir")));
+    }
+
     private Path real(Path virtual) {
       return file(virtual.toAbsolutePath().normalize().toString());
     }
@@ -398,7 +445,7 @@ public final class FakeNode implements AutoCloseable {
       }
       List<String> calls = Files.exists(log) ? Files.readAllLines(log) : List.of();
       commands.addAll(calls);
-      if (calls.contains("nginx -s reload") && reloadExit == 0 && reloadTakesEffect) {
+      if (calls.stream().anyMatch(c -> c.endsWith("nginx -s reload")) && reloadExit == 0 && reloadTakesEffect) {
         reload();
       }
       out.write(Files.readAllBytes(stdout));
@@ -414,7 +461,7 @@ public final class FakeNode implements AutoCloseable {
 
   private static final String SHELL_FAKES = """
       nginx() {
-        printf 'nginx %s\\n' "$*" >>"$FAKE_LOG"
+        printf '%snginx %s\\n' "$FAKE_SUDO" "$*" >>"$FAKE_LOG"
         case "$*" in
           -t)
             if [ "$FAKE_TEST_EXIT" -eq 0 ]; then
@@ -427,6 +474,15 @@ public final class FakeNode implements AutoCloseable {
           *) echo "nginx: invalid option: $*" >&2; return 1 ;;
         esac
       }
-      sudo() { [ "$1" = -n ] && shift; "$@"; }
+      FAKE_SUDO=
+      sudo() {
+        [ "$1" = -n ] || { echo 'sudo: a password is required' >&2; return 1; }
+        shift
+        FAKE_SUDO='sudo -n '
+        "$@"
+        set -- $?
+        FAKE_SUDO=
+        return "$1"
+      }
       """;
 }
