@@ -337,6 +337,37 @@ class DistributorTest {
   }
 
   @Test
+  void theCanaryConnectsBeforeEveryOtherNode() throws Exception {
+    FakeNode n1 = node("n1");
+    FakeNode n2 = node("n2");
+    FakeNode canary = node("n3");
+    deploySettings.put("canary", "n3");
+    deploySettings.put("parallelism", "1");
+
+    Map<String, NodeResult> r = byNode(distribute(config(), false));
+
+    assertThat(r.values()).extracting(NodeResult::status).containsOnly(NodeStatus.DEPLOYED);
+    // Its handshake is on the rollout's critical path; the others' handshakes run while it deploys.
+    assertThat(canary.connectedAt()).isPositive().isLessThan(n1.connectedAt()).isLessThan(n2.connectedAt());
+  }
+
+  @Test
+  void anUnreachableCanaryMeansNoOtherNodeIsEvenConnectedTo() throws Exception {
+    FakeNode n1 = node("n1");
+    FakeNode canary = node("n2");
+    deploySettings.put("canary", "n2");
+    AppConfig config = config();
+    canary.close();
+
+    Map<String, NodeResult> r = byNode(distribute(config, false));
+
+    assertThat(r.get("n2").status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.get("n2").step()).isEqualTo(DeployStep.CONNECT);
+    assertThat(r.get("n1").status()).isEqualTo(NodeStatus.NOT_TOUCHED);
+    assertThat(n1.sessions()).isZero();
+  }
+
+  @Test
   void onceTheFailureBudgetIsExceededNoFurtherNodeIsTouched() throws Exception {
     node("n1");
     node("n2").testExit = 1;

@@ -19,12 +19,15 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -73,6 +76,8 @@ public final class FakeNode implements AutoCloseable {
   public volatile int dropAfterWrites = 0;
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger execs = new AtomicInteger();
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicLong connectedAt = new AtomicLong();
   private final Map<String, AtomicInteger> sftpRequests = new ConcurrentHashMap<>();
 
   private FakeNode(String name, Path root, KeyPair hostKey, PublicKey clientKey, int sftpVersion, boolean posixRename)
@@ -114,6 +119,13 @@ public final class FakeNode implements AutoCloseable {
       SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "fsync@openssh.com=1");
     }
     server.setCommandFactory((channel, command) -> new Recorded(command));
+    server.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionCreated(Session session) {
+        connectedAt.compareAndSet(0, System.nanoTime());
+        sessions.incrementAndGet();
+      }
+    });
     server.start();
   }
 
@@ -148,6 +160,16 @@ public final class FakeNode implements AutoCloseable {
   /** The node's path as the deployer sees it, e.g. {@code /etc/letsencrypt} → a real file. */
   public Path file(String nodePath) {
     return root.resolve(nodePath.substring(1));
+  }
+
+  /** How many SSH connections were made to this node. */
+  public int sessions() {
+    return sessions.get();
+  }
+
+  /** {@link System#nanoTime} when the first SSH connection arrived; 0 before. */
+  public long connectedAt() {
+    return connectedAt.get();
   }
 
   /** How many exec channels were opened (each one a shell on a real node). */
