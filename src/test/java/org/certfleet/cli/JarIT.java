@@ -80,6 +80,52 @@ class JarIT {
   }
 
   @Test
+  void theLauncherKeepsAClassDataArchivePerCommandThatLaterRunsMapWithTheSameOutput(@TempDir Path dir)
+      throws Exception {
+    Path cache = dir.resolve("cache");
+    Path loaded = dir.resolve("loaded.txt");
+
+    Result bad = launch(cache, null, "--config", dir.resolve("missing.yaml").toString(), "check");
+    assertThat(bad.code()).isEqualTo(ExitCodes.BAD_INPUT);
+    assertThat(cache).isEmptyDirectory();
+
+    Result first = launch(cache, null, "--json", "--config", "certs.yaml", "check");
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(new ObjectMapper().readTree(first.out())).isNotNull();
+    List<Path> archives;
+    try (var files = Files.list(cache)) {
+      archives = files.toList();
+    }
+    assertThat(archives).singleElement().satisfies(a -> assertThat(a.getFileName().toString()).matches("check-\\d+\\.jsa"));
+
+    // JAVA_TOOL_OPTIONS is not part of the archive's name, so this run maps the same archive.
+    Result second = launch(cache, "-Xlog:class+load=info:file=" + loaded, "--json", "--config", "certs.yaml", "check");
+    assertThat(second.code()).as(second.err()).isZero();
+    assertThat(second.out()).isEqualTo(first.out());
+    assertThat(Files.readString(loaded)).contains("org.certfleet.cli.CheckCommand source: shared objects file (top)");
+    try (var files = Files.list(cache)) {
+      assertThat(files.toList()).isEqualTo(archives);
+    }
+  }
+
+  static Result launch(Path cache, String javaToolOptions, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("src/main/sh/certfleet"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("CERTFLEET_CACHE_DIR", cache.toString());
+    pb.environment().remove("CERTFLEET_CDS");
+    pb.environment().remove("CERTFLEET_JAVA_OPTS");
+    if (javaToolOptions != null) {
+      pb.environment().put("JAVA_TOOL_OPTIONS", javaToolOptions);
+    }
+    Process p = pb.start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
   void aBadConfigIsOneLinePerErrorAndExitTwo(@TempDir Path dir) throws Exception {
     Path cfg = dir.resolve("certs.yaml");
     Files.writeString(cfg, "acme: {directory: pebble}\n");
