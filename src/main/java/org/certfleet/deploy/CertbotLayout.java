@@ -72,16 +72,32 @@ final class CertbotLayout implements RemoteLayout {
 
   @Override
   public Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException {
-    s.mkdirs(archiveRoot, 0700);
-    s.mkdirs(liveRoot, 0700);
-    s.mkdirs(archive, 0755);
-    s.mkdirs(live, 0755);
-    removeLeftovers(s);
+    // One listing of each directory serves the existence check, the leftovers, the next number and
+    // the current links: a round trip per question otherwise.
+    List<NodeSession.RemoteFile> archived = s.entries(archive).orElse(null);
+    List<NodeSession.RemoteFile> linked = s.entries(live).orElse(null);
+    if (archived == null) {
+      s.mkdirs(archiveRoot, 0700);
+      s.mkdirs(archive, 0755);
+      archived = List.of();
+    }
+    if (linked == null) {
+      s.mkdirs(liveRoot, 0700);
+      s.mkdirs(live, 0755);
+      linked = List.of();
+    }
+    removeLeftovers(s, archived);
+    removeLeftovers(s, linked);
     Map<PemFile, Optional<String>> previous = new EnumMap<>(PemFile.class);
     for (PemFile f : PemFile.values()) {
-      previous.put(f, s.readLink(live + "/" + f.liveName()));
+      String path = live + "/" + f.liveName();
+      Optional<NodeSession.RemoteFile> entry = linked.stream().filter(e -> e.path().equals(path)).findFirst();
+      // An entry not listed as a symlink is looked at again: a server that follows links in listings
+      // must not make a link look like a file, or a rollback would remove it instead of restoring it.
+      previous.put(f, entry.isEmpty() ? Optional.empty()
+          : entry.get().symlink() ? s.readLink(entry.get()) : s.readLink(path));
     }
-    int n = nextNumber(s);
+    int n = nextNumber(archived);
     List<String> written = new ArrayList<>();
     try {
       List<String> temps = new ArrayList<>();
@@ -150,7 +166,7 @@ final class CertbotLayout implements RemoteLayout {
 
   @Override
   public List<String> plan(NodeSession s) throws NodeAccessException {
-    int n = nextNumber(s);
+    int n = nextNumber(s.entries(archive).orElse(List.of()));
     List<String> lines = new ArrayList<>();
     lines.add("upload " + archive + "/{cert,chain,fullchain,privkey}" + n + ".pem (privkey mode "
         + Integer.toOctalString(node.keyMode()) + ")");
@@ -160,8 +176,18 @@ final class CertbotLayout implements RemoteLayout {
 
   private void pointLink(NodeSession s, PemFile f, String target) throws NodeAccessException {
     String tmp = live + "/" + TEMP_PREFIX + f.liveName() + ".lnk";
-    s.remove(tmp);
-    s.symlink(tmp, target);
+    try {
+      s.symlink(tmp, target);
+    } catch (NodeAccessException first) {
+      // Normally stage() removed every leftover; one from a switch that failed in this run is removed now.
+      s.remove(tmp);
+      try {
+        s.symlink(tmp, target);
+      } catch (NodeAccessException again) {
+        again.addSuppressed(first);
+        throw again;
+      }
+    }
     s.replace(tmp, live + "/" + f.liveName());
   }
 
@@ -173,10 +199,10 @@ final class CertbotLayout implements RemoteLayout {
     }
   }
 
-  private int nextNumber(NodeSession s) throws NodeAccessException {
+  private static int nextNumber(List<NodeSession.RemoteFile> archived) {
     int max = 0;
-    for (String f : s.list(archive)) {
-      Matcher m = NUMBERED.matcher(f);
+    for (NodeSession.RemoteFile f : archived) {
+      Matcher m = NUMBERED.matcher(fileName(f));
       if (m.matches()) {
         max = Math.max(max, Integer.parseInt(m.group(2)));
       }
@@ -185,14 +211,16 @@ final class CertbotLayout implements RemoteLayout {
   }
 
   /** Temporary files of an earlier run that was cut off; they were never live. */
-  private void removeLeftovers(NodeSession s) throws NodeAccessException {
-    for (String dir : List.of(archive, live)) {
-      for (String f : s.list(dir)) {
-        if (f.startsWith(TEMP_PREFIX)) {
-          s.remove(dir + "/" + f);
-        }
+  private static void removeLeftovers(NodeSession s, List<NodeSession.RemoteFile> listed) throws NodeAccessException {
+    for (NodeSession.RemoteFile f : listed) {
+      if (fileName(f).startsWith(TEMP_PREFIX)) {
+        s.remove(f.path());
       }
     }
+  }
+
+  private static String fileName(NodeSession.RemoteFile f) {
+    return f.path().substring(f.path().lastIndexOf('/') + 1);
   }
 
   private record CertbotStaged(int number, List<String> files, Map<PemFile, Optional<String>> previous)

@@ -117,9 +117,10 @@ public final class Distributor implements AutoCloseable {
     List<NodeResult> out = new ArrayList<>();
     log.info("{}: rolling out version {} (serial {}) to {} node(s), canary {}", spec.name(), version,
         bundle.facts().serial(), nodes.size(), canary.name());
-    // The other nodes' SSH handshakes (CPU-heavy) run while the canary waits on its node; they only
-    // connect: nothing is sent to a node before the canary succeeded.
-    rest.forEach(this::connect);
+    // The canary's handshake is on the critical path: it goes first, alone. The other nodes' handshakes
+    // (CPU-heavy) then run while the canary works on its node; they only connect: nothing is sent to a
+    // node before the canary succeeded, and an unreachable canary means no other node is contacted.
+    connect(canary).thenRun(() -> rest.forEach(this::connect));
     NodeResult first = deployOne(canary, spec, bundle, version);
     out.add(first);
     if (first.status() == NodeStatus.FAILED) {

@@ -16,6 +16,7 @@ import org.certfleet.config.NodeSpec;
 import org.certfleet.probe.Endpoint;
 import org.certfleet.probe.ProbeResult;
 import org.certfleet.probe.TlsProber;
+import org.certfleet.ssh.ExecIncompleteException;
 import org.certfleet.ssh.ExecResult;
 import org.certfleet.ssh.NodeAccessException;
 import org.certfleet.ssh.NodeSession;
@@ -94,15 +95,15 @@ final class NodeDeployer {
     }
 
     tx.step = DeployStep.TEST;
-    String problem = run(session, tx, command(node, node.testCommand()));
-    if (problem != null) {
+    Failed failed = testAndReload(session, tx);
+    if (failed != null && failed.step() == DeployStep.TEST) {
       // Nothing was reloaded: restoring the files is the whole rollback.
-      return tx.fail(DeployStep.TEST, problem + restoreFiles(session, layout, staged, tx)
+      return tx.fail(DeployStep.TEST, failed.problem() + restoreFiles(session, layout, staged, tx)
           + discard(session, layout, staged, tx));
     }
 
     tx.step = DeployStep.RELOAD;
-    problem = run(session, tx, command(node, node.reloadCommand()));
+    String problem = failed == null ? null : failed.problem();
     if (problem == null) {
       tx.step = DeployStep.VERIFY;
       String mismatch = firstMismatch(node, spec, next.sha256(), verifyTimeout);
@@ -126,14 +127,13 @@ final class NodeDeployer {
       return restored;
     }
     NodeSpec node = tx.node;
-    String test = run(s, tx, command(node, node.testCommand()));
-    if (test != null) {
-      return "; rolled back files, but the test command fails on the restored files too (" + test
+    Failed failed = testAndReload(s, tx);
+    if (failed != null && failed.step() == DeployStep.TEST) {
+      return "; rolled back files, but the test command fails on the restored files too (" + failed.problem()
           + "), not reloading; new files kept";
     }
-    String reload = run(s, tx, command(node, node.reloadCommand()));
-    if (reload != null) {
-      return "; rolled back files, reload after rollback failed (" + reload + "); new files kept";
+    if (failed != null) {
+      return "; rolled back files, reload after rollback failed (" + failed.problem() + "); new files kept";
     }
     if (tx.from == null) {
       return "; rolled back (the node had no previous certificate to verify)" + discard(s, layout, staged, tx);
@@ -170,18 +170,36 @@ final class NodeDeployer {
     }
   }
 
-  /** Runs a command; null when it succeeded, else what went wrong on one line. */
-  private @Nullable String run(NodeSession s, Tx tx, String command) {
+  /**
+   * Runs the test command and, only when it succeeds, the reload command, both in one exec (one
+   * shell on the node instead of two); null when both succeeded, else the step that failed and what
+   * went wrong on one line. Each command gets its own audit entry, as if run alone.
+   */
+  private @Nullable Failed testAndReload(NodeSession s, Tx tx) {
+    NodeSpec node = tx.node;
+    List<String> commands = List.of(command(node, node.testCommand()), command(node, node.reloadCommand()));
+    List<ExecResult> results;
     try {
-      ExecResult r = s.exec(command);
-      String outcome = r.ok() ? "ok" : "exit " + r.exitStatus() + ": " + r.summary();
-      tx.auditCommand(command, outcome);
-      return r.ok() ? null : "`" + command + "` failed (exit " + r.exitStatus() + "): " + r.summary();
+      results = s.execAll(commands);
     } catch (NodeAccessException e) {
-      tx.auditCommand(command, e.getMessage());
-      return e.getMessage();
+      List<ExecResult> finished = e instanceof ExecIncompleteException x ? x.finished() : List.of();
+      finished.forEach(r -> tx.auditCommand(r.command(), "ok"));
+      tx.auditCommand(commands.get(finished.size()), e.getMessage());
+      return new Failed(finished.isEmpty() ? DeployStep.TEST : DeployStep.RELOAD, e.getMessage());
     }
+    for (int i = 0; i < results.size(); i++) {
+      ExecResult r = results.get(i);
+      tx.auditCommand(r.command(), r.ok() ? "ok" : "exit " + r.exitStatus() + ": " + r.summary());
+      if (!r.ok()) {
+        return new Failed(i == 0 ? DeployStep.TEST : DeployStep.RELOAD,
+            "`" + r.command() + "` failed (exit " + r.exitStatus() + "): " + r.summary());
+      }
+    }
+    return null;
   }
+
+  /** A step that failed, and why. */
+  private record Failed(DeployStep step, String problem) {}
 
   static String command(NodeSpec node, String command) {
     return node.sudo() ? "sudo -n " + command : command;

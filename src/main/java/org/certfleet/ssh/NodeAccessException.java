@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * A node could not be reached, authenticated against, or did not do what it was asked. The message
  * starts with the node's name and address and never contains key material or secrets.
  */
-public final class NodeAccessException extends IOException {
+public sealed class NodeAccessException extends IOException permits ExecIncompleteException {
   private static final long serialVersionUID = 1L;
 
   public NodeAccessException(String message, @Nullable Throwable cause) {

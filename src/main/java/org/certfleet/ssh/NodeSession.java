@@ -2,7 +2,6 @@ package org.certfleet.ssh;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,6 +13,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.sshd.client.channel.ChannelExec;
 import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
@@ -97,12 +99,90 @@ public final class NodeSession implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs {@code commands} one after another through one shell on the node and stops after the first
+   * that fails: what as many {@link #exec} calls would do, over one channel. Each exec costs the node
+   * a channel and a login shell, and a login shell that reads a heavy rc file costs more CPU than
+   * {@code nginx -t} itself. Each command runs in a subshell; after it, the script prints a line
+   * with a per-call random marker and the exit status on both streams, which splits the output back
+   * into one {@link ExecResult} per command. The commands together may take the command timeout
+   * once per command.
+   *
+   * @return one result per command that ran, in order; only the last can have failed, and it is
+   *     missing none of the commands' results unless the shell itself died (then the last result
+   *     carries the channel's exit status)
+   * @throws ExecIncompleteException when the channel broke or the time ran out, with the results of
+   *     the commands that had finished
+   */
+  public List<ExecResult> execAll(List<String> commands) throws NodeAccessException {
+    if (commands.isEmpty()) {
+      return List.of();
+    }
+    Duration timeout = node.ssh().commandTimeout().multipliedBy(commands.size());
+    String nonce = "certfleet-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
+        + Long.toHexString(ThreadLocalRandom.current().nextLong());
+    MarkedStream out = new MarkedStream(nonce);
+    MarkedStream err = new MarkedStream(nonce);
+    Integer status = null;
+    String broken = null;
+    try (ChannelExec ch = session.createExecChannel(script(commands, nonce))) {
+      ch.setOut(out);
+      ch.setErr(err);
+      ch.open().verify(timeout);
+      Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+      if (events.contains(ClientChannelEvent.TIMEOUT)) {
+        broken = "did not finish within " + timeout.toSeconds() + " s";
+      } else {
+        status = ch.getExitStatus();
+      }
+    } catch (IOException | RuntimeException e) {
+      broken = "failed to run: " + e.getMessage();
+    }
+    return collect(where, commands, out, err, status, broken);
+  }
+
+  /** Splits what {@link #script} wrote into one result per command; see {@link #execAll}. */
+  static List<ExecResult> collect(String where, List<String> commands, MarkedStream out, MarkedStream err,
+      @Nullable Integer status, @Nullable String broken) throws ExecIncompleteException {
+    List<ExecResult> results = new ArrayList<>();
+    for (int i = 0; i < commands.size(); i++) {
+      Integer marked = out.status(i) != null ? out.status(i) : err.status(i);
+      if (marked == null) {
+        if (broken != null) {
+          throw new ExecIncompleteException(where + ": command `" + commands.get(i) + "` " + broken, results);
+        }
+        // The shell ended inside this command (killed, or it could not parse the command): a failure
+        // even when the shell's own status says 0, since the command did not report.
+        results.add(new ExecResult(commands.get(i), status == null || status == 0 ? -1 : status, out.text(i),
+            err.text(i)));
+        return results;
+      }
+      results.add(new ExecResult(commands.get(i), marked, out.text(i), err.text(i)));
+      if (marked != 0) {
+        return results;
+      }
+    }
+    return results;
+  }
+
+  /** The POSIX shell script {@link #execAll} runs. */
+  static String script(List<String> commands, String nonce) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < commands.size(); i++) {
+      // The command on lines of its own, so that a trailing comment in it cannot swallow the ")".
+      String mark = "printf '\\n%s %d\\n' '" + nonce + "-" + i + "' \"$s\"";
+      b.append("(\n").append(commands.get(i)).append("\n)\ns=$?\n")
+          .append(mark).append('\n')
+          .append(mark).append(" >&2\n")
+          .append("[ \"$s\" -eq 0 ] || exit \"$s\"\n");
+    }
+    return b.toString();
+  }
+
   /** What is at {@code path}, not following a final symlink; empty when nothing is. */
   public Optional<RemoteFile> lstat(String path) throws NodeAccessException {
     try {
-      SftpClient.Attributes a = sftp().lstat(path);
-      return Optional.of(new RemoteFile(path, a.isSymbolicLink(), a.isDirectory(), a.getSize(),
-          a.getPermissions() & 07777, a.getUserId(), a.getGroupId()));
+      return Optional.of(remoteFile(path, sftp().lstat(path)));
     } catch (IOException e) {
       if (noSuchFile(e)) {
         return Optional.empty();
@@ -114,24 +194,30 @@ public final class NodeSession implements AutoCloseable {
   /** The target of the symlink at {@code path}; empty when there is no symlink there. */
   public Optional<String> readLink(String path) throws NodeAccessException {
     Optional<RemoteFile> f = lstat(path);
-    if (f.isEmpty() || !f.get().symlink()) {
+    return f.isPresent() ? readLink(f.get()) : Optional.empty();
+  }
+
+  /**
+   * The target of {@code file} when it is a symlink, else empty; one round trip fewer than {@link
+   * #readLink(String)} for an entry already known from {@link #lstat} or {@link #entries}.
+   */
+  public Optional<String> readLink(RemoteFile file) throws NodeAccessException {
+    if (!file.symlink()) {
       return Optional.empty();
     }
     try {
-      return Optional.of(sftp().readLink(path));
+      return Optional.of(sftp().readLink(file.path()));
     } catch (IOException e) {
-      throw failure("cannot read link " + path, e);
+      throw failure("cannot read link " + file.path(), e);
     }
   }
 
   /** The whole file (following symlinks); empty when it does not exist. */
   public Optional<byte[]> read(String path) throws NodeAccessException {
-    try (InputStream in = sftp().read(path)) {
-      byte[] data = in.readNBytes(MAX_READ + 1);
-      if (data.length > MAX_READ) {
-        throw new NodeAccessException(where + ": " + path + " is larger than " + MAX_READ + " bytes; not a certificate file");
-      }
-      return Optional.of(data);
+    SftpClient c = sftp();
+    // Through a handle: SftpClient.read(path) would stat the file first, a round trip for nothing.
+    try (SftpClient.CloseableHandle h = c.open(path, EnumSet.of(OpenMode.Read))) {
+      return Optional.of(readAll(c, h, path));
     } catch (NodeAccessException e) {
       throw e;
     } catch (IOException e) {
@@ -142,22 +228,54 @@ public final class NodeSession implements AutoCloseable {
     }
   }
 
+  /** Reads an open file from its start to its end, at most {@link #MAX_READ} bytes. */
+  private byte[] readAll(SftpClient c, SftpClient.Handle h, String path) throws IOException {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    byte[] buf = new byte[32 * 1024];
+    while (true) {
+      int n = c.read(h, data.size(), buf, 0, buf.length);
+      if (n < 0) {
+        return data.toByteArray();
+      }
+      data.write(buf, 0, n);
+      if (data.size() > MAX_READ) {
+        throw new NodeAccessException(where + ": " + path + " is larger than " + MAX_READ + " bytes; not a certificate file");
+      }
+    }
+  }
+
   /** Names in {@code dir} (without . and ..); empty when the directory does not exist. */
   public List<String> list(String dir) throws NodeAccessException {
-    List<String> names = new ArrayList<>();
+    return entries(dir).map(l -> l.stream().map(f -> f.path().substring(f.path().lastIndexOf('/') + 1)).toList())
+        .orElse(List.of());
+  }
+
+  /**
+   * What {@code dir} holds (without . and ..), with the attributes the listing carries; empty when
+   * the directory does not exist. OpenSSH reports each entry as lstat(2) sees it, so symlinks show
+   * as symlinks; a server that follows them shows their targets instead.
+   */
+  public Optional<List<RemoteFile>> entries(String dir) throws NodeAccessException {
+    List<RemoteFile> files = new ArrayList<>();
+    String prefix = dir.endsWith("/") ? dir : dir + "/";
     try {
       for (SftpClient.DirEntry e : sftp().readDir(dir)) {
         if (!e.getFilename().equals(".") && !e.getFilename().equals("..")) {
-          names.add(e.getFilename());
+          files.add(remoteFile(prefix + e.getFilename(), e.getAttributes()));
         }
       }
-      return names;
+      return Optional.of(files);
     } catch (IOException e) {
       if (noSuchFile(e)) {
-        return List.of();
+        return Optional.empty();
       }
       throw failure("cannot list " + dir, e);
     }
+  }
+
+  private static RemoteFile remoteFile(String path, SftpClient.Attributes a) {
+    return new RemoteFile(path, a.isSymbolicLink(), a.isDirectory(), a.getSize(), a.getPermissions() & 07777,
+        a.getUserId(), a.getGroupId());
   }
 
   /** Creates {@code dir} and missing parents; only directories created here get {@code mode}. */
@@ -184,11 +302,13 @@ public final class NodeSession implements AutoCloseable {
   /**
    * Creates {@code path}, which must not exist, with {@code mode} set before the first byte is
    * written, writes {@code data}, flushes it to disk where the server supports fsync, and reads it
-   * back to check size and SHA-256. A failure leaves at most this (non-live) file behind.
+   * back to check size, mode and SHA-256, all through the one handle (no round trip to open or stat
+   * the path again). A failure leaves at most this (non-live) file behind.
    */
   public void writeNew(String path, byte[] data, int mode) throws NodeAccessException {
     SftpClient c = sftp();
-    try (SftpClient.CloseableHandle h = c.open(path, EnumSet.of(OpenMode.Write, OpenMode.Create, OpenMode.Exclusive))) {
+    EnumSet<OpenMode> create = EnumSet.of(OpenMode.Read, OpenMode.Write, OpenMode.Create, OpenMode.Exclusive);
+    try (SftpClient.CloseableHandle h = c.open(path, create)) {
       c.setStat(h, new SftpClient.Attributes().perms(mode));
       int off = 0;
       while (off < data.length) {
@@ -200,20 +320,22 @@ public final class NodeSession implements AutoCloseable {
       if (fsync != null && fsync.isSupported()) {
         fsync.fsync(h);
       }
+      RemoteFile written = remoteFile(path, c.stat(h));
+      if (written.size() != data.length) {
+        throw new NodeAccessException(where + ": " + path + " has " + written.size() + " bytes after upload, expected "
+            + data.length);
+      }
+      if ((written.mode() & 0777) != (mode & 0777)) {
+        throw new NodeAccessException(where + ": " + path + " has mode " + Integer.toOctalString(written.mode())
+            + " after upload, expected " + Integer.toOctalString(mode));
+      }
+      if (!sha256(readAll(c, h, path)).equals(sha256(data))) {
+        throw new NodeAccessException(where + ": " + path + " does not read back as written (SHA-256 differs)");
+      }
+    } catch (NodeAccessException e) {
+      throw e;
     } catch (IOException e) {
       throw failure("cannot write " + path, e);
-    }
-    RemoteFile written = lstat(path).orElseThrow(() -> new NodeAccessException(where + ": " + path + " vanished after writing"));
-    if (written.size() != data.length) {
-      throw new NodeAccessException(where + ": " + path + " has " + written.size() + " bytes after upload, expected " + data.length);
-    }
-    if ((written.mode() & 0777) != (mode & 0777)) {
-      throw new NodeAccessException(where + ": " + path + " has mode " + Integer.toOctalString(written.mode())
-          + " after upload, expected " + Integer.toOctalString(mode));
-    }
-    byte[] back = read(path).orElseThrow(() -> new NodeAccessException(where + ": " + path + " vanished after writing"));
-    if (!sha256(back).equals(sha256(data))) {
-      throw new NodeAccessException(where + ": " + path + " does not read back as written (SHA-256 differs)");
     }
   }
 
@@ -333,6 +455,98 @@ public final class NodeSession implements AutoCloseable {
 
   /** A file, directory or symlink on the node. {@code mode} holds the permission bits only. */
   public record RemoteFile(String path, boolean symlink, boolean directory, long size, int mode, int uid, int gid) {}
+
+  /**
+   * Splits a stream of {@link #script} output at its marker lines ({@code NONCE-i STATUS}) into one
+   * segment per command, each cut at {@link #MAX_OUTPUT} bytes. Markers are found line by line as
+   * the bytes arrive, so no amount of command output can push one out of view.
+   */
+  static final class MarkedStream extends OutputStream {
+    private static final int MAX_MARKER = 64;
+
+    private final byte[] prefix;
+    private final Pattern marker;
+    private final List<ByteArrayOutputStream> segments = new ArrayList<>();
+    private final List<Integer> statuses = new ArrayList<>();
+    /** The start of the current line while it may still be a marker line. */
+    private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    private boolean atLineStart = true;
+
+    MarkedStream(String nonce) {
+      prefix = (nonce + "-").getBytes(StandardCharsets.US_ASCII);
+      marker = Pattern.compile(Pattern.quote(nonce) + "-(\\d{1,4}) (\\d{1,3})");
+      segments.add(new ByteArrayOutputStream());
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      if (!atLineStart) {
+        keep(b);
+        atLineStart = b == '\n';
+        return;
+      }
+      pending.write(b);
+      int n = pending.size();
+      if (b == '\n') {
+        Matcher m = marker.matcher(pending.toString(StandardCharsets.US_ASCII).substring(0, n - 1));
+        if (m.matches() && Integer.parseInt(m.group(1)) == statuses.size()) {
+          ByteArrayOutputStream done = segments.get(segments.size() - 1);
+          byte[] text = done.toByteArray();
+          // The newline the marker's printf wrote before the marker line belongs to no command.
+          if (text.length > 0 && text.length < MAX_OUTPUT && text[text.length - 1] == '\n') {
+            done.reset();
+            done.write(text, 0, text.length - 1);
+          }
+          statuses.add(Integer.parseInt(m.group(2)));
+          segments.add(new ByteArrayOutputStream());
+          pending.reset();
+          return;
+        }
+        release();
+        return;
+      }
+      if (n > MAX_MARKER || (n <= prefix.length && b != prefix[n - 1])) {
+        release();
+        atLineStart = false;
+      }
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      for (int i = off; i < off + len; i++) {
+        write(b[i]);
+      }
+    }
+
+    private void release() {
+      byte[] held = pending.toByteArray();
+      pending.reset();
+      for (byte h : held) {
+        keep(h);
+      }
+    }
+
+    private void keep(int b) {
+      ByteArrayOutputStream current = segments.get(segments.size() - 1);
+      if (current.size() < MAX_OUTPUT) {
+        current.write(b);
+      }
+    }
+
+    /** The exit status the marker after command {@code i} reported; null when there was none. */
+    synchronized @Nullable Integer status(int i) {
+      return i < statuses.size() ? statuses.get(i) : null;
+    }
+
+    /** What command {@code i} wrote (for the command that was running at the end: all since its start). */
+    synchronized String text(int i) {
+      if (i >= segments.size()) {
+        return "";
+      }
+      String text = segments.get(i).toString(StandardCharsets.UTF_8);
+      return i == segments.size() - 1 ? text + pending.toString(StandardCharsets.UTF_8) : text;
+    }
+  }
 
   /** Keeps the first {@link #MAX_OUTPUT} bytes of a stream. */
   private static final class CappedStream extends OutputStream {

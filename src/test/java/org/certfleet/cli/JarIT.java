@@ -118,6 +118,7 @@ class JarIT {
     Result other = launch(dir.resolve("fresh"), "", "--config", dir.resolve("missing.yaml").toString(), "check");
     assertThat(other.code()).as("a first run exits with the command's code").isEqualTo(ExitCodes.BAD_INPUT);
     assertThat(other.err()).contains("missing.yaml");
+    assertThat(dir.resolve("fresh")).as("a run that stopped at its config builds no archive").isEmptyDirectory();
   }
 
   @Test

@@ -170,6 +170,8 @@ class DistributorTest {
           .isEqualTo("rw-r--r--");
       assertThat(archiveFiles(n)).noneMatch(f -> f.startsWith("."));
       assertThat(n.commands()).containsExactly("nginx -t", "nginx -s reload");
+      // Test and reload share one exec channel: one shell on the node, not two.
+      assertThat(n.execs()).isEqualTo(1);
     }
     NodeResult first = report.nodes().get(0);
     assertThat(first.node()).isEqualTo("n1");
@@ -187,6 +189,53 @@ class DistributorTest {
       assertThat(n.commands()).hasSize(2);
       assertThat(archiveFiles(n)).hasSize(8);
     }
+  }
+
+  @Test
+  void aDeployToAnOpenSshLikeNodeTakesOneShellAndFewRoundTrips() throws Exception {
+    // SFTP v3 with posix-rename, as OpenSSH speaks it.
+    FakeNode n = node("n1", 3, true, true);
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.DEPLOYED);
+    assertThat(n.execs()).isEqualTo(1);
+    // Every request is a round trip the node's transaction waits for: the read of the current
+    // certificate, one listing each of archive/ and live/ (nothing stat'ed again), four uploads checked
+    // through their own handles, four renames into place and four link switches.
+    assertThat(n.sftpRequests()).doesNotContainKey("SSH_FXP_STAT")
+        .containsEntry("SSH_FXP_OPEN", 5)
+        .containsEntry("SSH_FXP_OPENDIR", 2)
+        .containsEntry("SSH_FXP_LSTAT", 4);
+    assertThat(n.sftpRoundTrips()).isLessThanOrEqualTo(65);
+  }
+
+  @Test
+  void linksAreRestoredOnAServerWhoseListingsFollowThem() throws Exception {
+    FakeNode n = node("n1");
+    n.listingsFollowLinks = true;
+    n.testExit = 1;
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.step()).isEqualTo(DeployStep.TEST);
+    for (String kind : List.of("cert", "chain", "fullchain", "privkey")) {
+      assertThat(linkTarget(n, kind)).isEqualTo("../../archive/" + CERT + "/" + kind + "1.pem");
+    }
+    assertThat(archiveFiles(n)).containsExactly("cert1.pem", "chain1.pem", "fullchain1.pem", "privkey1.pem");
+  }
+
+  @Test
+  void testAndReloadRunThroughSudoWhenTheNodeSaysSo() throws Exception {
+    FakeNode n = node("n1");
+    extraNodeSettings.put("sudo", "true");
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.DEPLOYED);
+    assertThat(n.commands()).containsExactly("sudo -n nginx -t", "sudo -n nginx -s reload");
+    assertThat(n.execs()).isEqualTo(1);
   }
 
   @Test
@@ -231,6 +280,27 @@ class DistributorTest {
   }
 
   @Test
+  void failingReloadRollsBackAndSaysWhyTheRollbackCouldNotFinish() throws Exception {
+    FakeNode n = node("n1");
+    n.reloadExit = 1;
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.step()).isEqualTo(DeployStep.RELOAD);
+    assertThat(r.detail()).contains("`nginx -s reload` failed (exit 1)", "reload after rollback failed", "new files kept");
+    assertThat(n.commands()).containsExactly("nginx -t", "nginx -s reload", "nginx -t", "nginx -s reload");
+    assertThat(n.execs()).isEqualTo(2);
+    assertThat(linkTarget(n, "fullchain")).endsWith("fullchain1.pem");
+    assertThat(archiveFiles(n)).contains("fullchain2.pem", "privkey2.pem");
+    List<AuditEntry> commands = AuditLog.inStateDir(config().stateDir()).read().stream()
+        .filter(e -> e.action().equals("command")).toList();
+    assertThat(commands).extracting(AuditEntry::command)
+        .containsExactly("nginx -t", "nginx -s reload", "nginx -t", "nginx -s reload");
+    assertThat(commands).extracting(AuditEntry::result).containsExactly("ok", "exit 1: ", "ok", "exit 1: ");
+  }
+
+  @Test
   void newFilesAreKeptWhenTheRollbackCannotBeVerified() throws Exception {
     FakeNode n = node("n1");
     n.down = true;
@@ -264,6 +334,37 @@ class DistributorTest {
     assertThat(nodes.get("n3").commands()).isEmpty();
     assertThat(archiveFiles(nodes.get("n1"))).hasSize(4);
     assertThat(report.anyGood()).isFalse();
+  }
+
+  @Test
+  void theCanaryConnectsBeforeEveryOtherNode() throws Exception {
+    FakeNode n1 = node("n1");
+    FakeNode n2 = node("n2");
+    FakeNode canary = node("n3");
+    deploySettings.put("canary", "n3");
+    deploySettings.put("parallelism", "1");
+
+    Map<String, NodeResult> r = byNode(distribute(config(), false));
+
+    assertThat(r.values()).extracting(NodeResult::status).containsOnly(NodeStatus.DEPLOYED);
+    // Its handshake is on the rollout's critical path; the others' handshakes run while it deploys.
+    assertThat(canary.connectedAt()).isPositive().isLessThan(n1.connectedAt()).isLessThan(n2.connectedAt());
+  }
+
+  @Test
+  void anUnreachableCanaryMeansNoOtherNodeIsEvenConnectedTo() throws Exception {
+    FakeNode n1 = node("n1");
+    FakeNode canary = node("n2");
+    deploySettings.put("canary", "n2");
+    AppConfig config = config();
+    canary.close();
+
+    Map<String, NodeResult> r = byNode(distribute(config, false));
+
+    assertThat(r.get("n2").status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.get("n2").step()).isEqualTo(DeployStep.CONNECT);
+    assertThat(r.get("n1").status()).isEqualTo(NodeStatus.NOT_TOUCHED);
+    assertThat(n1.sessions()).isZero();
   }
 
   @Test

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.KeyPair;
@@ -14,14 +15,19 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.server.Environment;
 import org.apache.sshd.server.ExitCallback;
 import org.apache.sshd.server.SshServer;
@@ -35,6 +41,7 @@ import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.common.SftpConstants;
 import org.certfleet.cert.Pem;
 import org.certfleet.testing.TestCertificates;
 
@@ -60,9 +67,18 @@ public final class FakeNode implements AutoCloseable {
   public volatile String testStderr = "nginx: [emerg] cannot load certificate key";
   public volatile int reloadExit = 0;
   public volatile boolean reloadTakesEffect = true;
+  /**
+   * When set, directory listings report a symlink as what it points to (some SFTP servers do;
+   * OpenSSH reports the link itself, as lstat and this fake by default do).
+   */
+  public volatile boolean listingsFollowLinks;
   /** When > 0, the session is closed when this many SFTP write requests have arrived. */
   public volatile int dropAfterWrites = 0;
   private final AtomicInteger writes = new AtomicInteger();
+  private final AtomicInteger execs = new AtomicInteger();
+  private final AtomicInteger sessions = new AtomicInteger();
+  private final AtomicLong connectedAt = new AtomicLong();
+  private final Map<String, AtomicInteger> sftpRequests = new ConcurrentHashMap<>();
 
   private FakeNode(String name, Path root, KeyPair hostKey, PublicKey clientKey, int sftpVersion, boolean posixRename)
       throws IOException {
@@ -79,6 +95,11 @@ public final class FakeNode implements AutoCloseable {
     server.setFileSystemFactory(new VirtualFileSystemFactory(root));
     SftpSubsystemFactory sftp = new SftpSubsystemFactory.Builder().withFileSystemAccessor(new VerbatimLinks()).build();
     sftp.addSftpEventListener(new SftpEventListener() {
+      @Override
+      public void received(ServerSession session, int type, int id) {
+        sftpRequests.computeIfAbsent(SftpConstants.getCommandMessageName(type), k -> new AtomicInteger()).incrementAndGet();
+      }
+
       @Override
       public void writing(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
           int dataOffset, int dataLen) throws IOException {
@@ -98,6 +119,13 @@ public final class FakeNode implements AutoCloseable {
       SftpModuleProperties.OPENSSH_EXTENSIONS.set(server, "fsync@openssh.com=1");
     }
     server.setCommandFactory((channel, command) -> new Recorded(command));
+    server.addSessionListener(new SessionListener() {
+      @Override
+      public void sessionCreated(Session session) {
+        connectedAt.compareAndSet(0, System.nanoTime());
+        sessions.incrementAndGet();
+      }
+    });
     server.start();
   }
 
@@ -134,6 +162,37 @@ public final class FakeNode implements AutoCloseable {
     return root.resolve(nodePath.substring(1));
   }
 
+  /** How many SSH connections were made to this node. */
+  public int sessions() {
+    return sessions.get();
+  }
+
+  /** {@link System#nanoTime} when the first SSH connection arrived; 0 before. */
+  public long connectedAt() {
+    return connectedAt.get();
+  }
+
+  /** How many exec channels were opened (each one a shell on a real node). */
+  public int execs() {
+    return execs.get();
+  }
+
+  /**
+   * SFTP requests received so far, by message name (e.g. {@code SSH_FXP_OPEN}); each one is a round trip
+   * the client waited for.
+   */
+  public Map<String, Integer> sftpRequests() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    sftpRequests.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
+  }
+
+  /** The total of {@link #sftpRequests}. */
+  public int sftpRoundTrips() {
+    return sftpRequests.values().stream().mapToInt(AtomicInteger::get).sum();
+  }
+
+  /** The commands run, in order; those of a multi-command exec one by one. */
   public List<String> commands() {
     synchronized (commands) {
       return List.copyOf(commands);
@@ -291,6 +350,23 @@ public final class FakeNode implements AutoCloseable {
       return Files.readSymbolicLink(real(link)).toString();
     }
 
+    @Override
+    public NavigableMap<String, Object> resolveReportedFileAttributes(SftpSubsystemProxy subsystem, Path file, int flags,
+        NavigableMap<String, Object> attrs, LinkOption... options) throws IOException {
+      if (listingsFollowLinks && Boolean.TRUE.equals(attrs.get("isSymbolicLink")) && inDirectoryListing()) {
+        NavigableMap<String, Object> followed = new TreeMap<>(attrs);
+        followed.put("isSymbolicLink", false);
+        followed.put("isRegularFile", true);
+        return followed;
+      }
+      return attrs;
+    }
+
+    /** MINA resolves attributes the same way for lstat and for listings; only the caller tells them apart. */
+    private boolean inDirectoryListing() {
+      return StackWalker.getInstance().walk(frames -> frames.anyMatch(f -> f.getMethodName().equals("doReadDir")));
+    }
+
     private Path real(Path virtual) {
       return file(virtual.toAbsolutePath().normalize().toString());
     }
@@ -327,6 +403,11 @@ public final class FakeNode implements AutoCloseable {
 
     @Override
     public void start(ChannelSession channel, Environment env) throws IOException {
+      execs.incrementAndGet();
+      if (command.contains("\n")) {
+        runScript();
+        return;
+      }
       commands.add(command);
       int rc;
       ByteArrayOutputStream e = new ByteArrayOutputStream();
@@ -359,7 +440,71 @@ public final class FakeNode implements AutoCloseable {
       exit.onExit(rc);
     }
 
+    /**
+     * A multi-line command (several commands in one exec) runs in a real {@code /bin/sh}, where
+     * {@code nginx} and {@code sudo} are shell functions that answer as above and log each call; the
+     * calls are recorded in order and a successful reload takes effect when the script ends.
+     */
+    private void runScript() throws IOException {
+      Path dir = Files.createTempDirectory(root.getParent(), "exec");
+      Path log = dir.resolve("calls");
+      Path stdout = dir.resolve("out");
+      Path stderr = dir.resolve("err");
+      ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SHELL_FAKES + command);
+      pb.environment().put("FAKE_LOG", log.toString());
+      pb.environment().put("FAKE_TEST_EXIT", Integer.toString(testExit));
+      pb.environment().put("FAKE_TEST_STDERR", testStderr);
+      pb.environment().put("FAKE_RELOAD_EXIT", Integer.toString(reloadExit));
+      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      pb.redirectOutput(stdout.toFile());
+      pb.redirectError(stderr.toFile());
+      int rc;
+      try {
+        rc = pb.start().waitFor();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      List<String> calls = Files.exists(log) ? Files.readAllLines(log) : List.of();
+      commands.addAll(calls);
+      if (calls.stream().anyMatch(c -> c.endsWith("nginx -s reload")) && reloadExit == 0 && reloadTakesEffect) {
+        reload();
+      }
+      out.write(Files.readAllBytes(stdout));
+      err.write(Files.readAllBytes(stderr));
+      out.flush();
+      err.flush();
+      exit.onExit(rc);
+    }
+
     @Override
     public void destroy(ChannelSession channel) {}
   }
+
+  private static final String SHELL_FAKES = """
+      nginx() {
+        printf '%snginx %s\\n' "$FAKE_SUDO" "$*" >>"$FAKE_LOG"
+        case "$*" in
+          -t)
+            if [ "$FAKE_TEST_EXIT" -eq 0 ]; then
+              echo 'nginx: configuration file /etc/nginx/nginx.conf test is successful' >&2
+            else
+              printf '%s\\n' "$FAKE_TEST_STDERR" 'nginx: configuration file /etc/nginx/nginx.conf test failed' >&2
+            fi
+            return "$FAKE_TEST_EXIT" ;;
+          '-s reload') return "$FAKE_RELOAD_EXIT" ;;
+          *) echo "nginx: invalid option: $*" >&2; return 1 ;;
+        esac
+      }
+      FAKE_SUDO=
+      sudo() {
+        [ "$1" = -n ] || { echo 'sudo: a password is required' >&2; return 1; }
+        shift
+        FAKE_SUDO='sudo -n '
+        "$@"
+        set -- $?
+        FAKE_SUDO=
+        return "$1"
+      }
+      """;
 }
