@@ -41,6 +41,7 @@ class ArchitectureTest {
       Map.entry("metrics", Set.of("inventory", "cert", "time")),
       Map.entry("web", Set.of("metrics", "inventory", "audit", "cert", "time")),
       Map.entry("daemon", Set.of("operation", "web", "metrics", "ssh", "inventory", "deploy", "renewal", "alert", "audit", "store", "config", "cert", "time")),
+      Map.entry("state", Set.of("db", "renewal", "acme", "alert", "audit", "store", "config", "cert", "time")),
       Map.entry("cli", Set.of("*")));
 
   @Test
