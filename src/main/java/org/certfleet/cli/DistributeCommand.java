@@ -8,8 +8,7 @@ import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
-import org.certfleet.store.StoreLock;
+import org.certfleet.state.StateStores;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,14 +62,24 @@ final class DistributeCommand implements Callable<Integer> {
       }
     }
     Distributor.Report report;
+    StateStores stores = ctx.toolkit().stores(config);
+    List<CertSpec> skipped = new ArrayList<>();
     if (dryRun) {
-      report = Deployment.run(ctx, config, FileCertificateStore.readOnly(config.stateDir()), certs, nodes, true, ssh);
+      report = Deployment.run(ctx, config, stores.reader(), certs, nodes, true, ssh);
     } else {
-      try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
-        report = Deployment.run(ctx, config, FileCertificateStore.writable(lock), certs, nodes, false, ssh);
+      try (StateStores.Writer writer = stores.writer()) {
+        List<CertSpec> mine = new ArrayList<>();
+        for (CertSpec c : certs) {
+          (writer.tryLock(c.name()).isPresent() ? mine : skipped).add(c);
+        }
+        report = Deployment.run(ctx, config, writer.store(), mine, nodes, false, ssh);
       }
     }
+    for (CertSpec c : skipped) {
+      ctx.err().println(c.name().value() + ": not distributed: another certfleet instance is working on it");
+    }
     Deployment.print(ctx, report);
-    return Deployment.exitCode(report);
+    int code = Deployment.exitCode(report);
+    return skipped.isEmpty() || code != ExitCodes.OK ? code : ExitCodes.PARTIAL;
   }
 }

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.certfleet.alert.AlertBook;
 import org.certfleet.audit.AuditEntry;
-import org.certfleet.audit.AuditLog;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.config.ConfigException;
@@ -36,8 +35,8 @@ import org.certfleet.operation.Watch;
 import org.certfleet.renewal.Outcome;
 import org.certfleet.renewal.RenewalPolicy;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
-import org.certfleet.store.StoreLock;
+import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateStore;
 import org.certfleet.store.StoreLockedException;
 import org.certfleet.web.JobStatus;
 import org.certfleet.web.StatusPage;
@@ -437,7 +436,7 @@ public final class Daemon {
       parts.add("distributed: " + good + "/" + r.deployed().nodes().size() + " node(s) serve the current version");
     }
     // The next check: when the policy says, sooner while nodes are behind.
-    FileCertificateStore store = FileCertificateStore.readOnly(cfg.stateDir());
+    CertificateStore store = kit.stores(cfg).reader();
     Instant now = kit.clock().instant();
     RenewalPolicy.Decision next = policy.decide(spec.get(), store.find(spec.get().name()),
         store.metadata(spec.get().name()), now, false);
@@ -467,7 +466,8 @@ public final class Daemon {
   }
 
   private String cycle(AppConfig cfg) throws IOException, InterruptedException {
-    try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
+    // The writer only keeps the cycle apart from CLI commands on a state directory; it writes nothing.
+    try (StateStores.Writer writer = kit.stores(cfg).writer()) {
       cycleStarted = kit.clock().instant();
       Watch.Result w = Watch.cycle(cfg, kit, alerts(cfg), cfg.certificates(), ssh);
       inventory = w.report();
@@ -488,7 +488,7 @@ public final class Daemon {
   }
 
   private String report(AppConfig cfg) throws IOException, InterruptedException {
-    try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
+    try (StateStores.Writer writer = kit.stores(cfg).writer()) {
       InventoryReport report = Watch.scan(cfg, kit, cfg.certificates(), ssh);
       ExpiryReport.Text text = Report.render(cfg, report);
       AlertBook.Result r = Report.post(alerts(cfg), report, text);
@@ -528,9 +528,8 @@ public final class Daemon {
     List<AuditEntry> audit = List.of();
     if (cfg != null) {
       try {
-        List<AuditEntry> all = AuditLog.inStateDir(cfg.stateDir()).read();
-        audit = all.subList(Math.max(0, all.size() - RECENT_AUDIT), all.size());
-      } catch (IOException e) {
+        audit = kit.stores(cfg).audit().recent(RECENT_AUDIT);
+      } catch (IOException | RuntimeException e) {
         log.debug("audit log not readable for the status page: {}", e.getMessage());
       }
     }
