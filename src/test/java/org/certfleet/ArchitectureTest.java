@@ -34,6 +34,7 @@ class ArchitectureTest {
       Map.entry("probe", Set.of("cert", "time")),
       Map.entry("renewal", Set.of("acme", "dns", "store", "config", "cert", "time")),
       Map.entry("audit", Set.of()),
+      Map.entry("db", Set.of("config")),
       Map.entry("ssh", Set.of("config")),
       Map.entry("deploy", Set.of("ssh", "probe", "store", "audit", "config", "cert", "time")),
       Map.entry("inventory", Set.of("alert", "deploy", "ssh", "probe", "renewal", "store", "config", "cert", "time")),
