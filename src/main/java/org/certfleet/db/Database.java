@@ -105,6 +105,22 @@ public final class Database implements AutoCloseable {
     return m.lines().findFirst().orElse(m);
   }
 
+  /**
+   * Closes {@code c} for good instead of returning it to the pool: its session ends, and with it any
+   * session state such as advisory locks. Never throws.
+   */
+  public void evict(Connection c) {
+    try {
+      pool.evictConnection(c);
+    } catch (RuntimeException e) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already broken
+      }
+    }
+  }
+
   /** The JDBC URL (never carries a password: the config refuses one). */
   public String url() {
     return url;
