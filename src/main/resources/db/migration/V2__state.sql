@@ -4,11 +4,12 @@
 
 -- One row per lineage: its current version (NULL until one is made current) and its renewal metadata
 -- (attempts, back-off, ARI window, what each node holds) as the JSON the state directory keeps in
--- meta/<name>.json. The row is also what writers of a lineage lock (SELECT ... FOR UPDATE).
+-- meta/<name>.json (text, byte for byte what Jackson wrote). The row is also what writers of a lineage
+-- lock (SELECT ... FOR UPDATE).
 CREATE TABLE certfleet_lineage (
   name            TEXT PRIMARY KEY,
   current_version INTEGER,
-  metadata        JSONB,
+  metadata        TEXT,
   updated_at      TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 
@@ -52,7 +53,7 @@ CREATE TABLE certfleet_acme_order (
 -- directory keeps in alerts.json. One row; a session advisory lock serialises its users.
 CREATE TABLE certfleet_alert_state (
   id         SMALLINT PRIMARY KEY CHECK (id = 1),
-  state      JSONB NOT NULL,
+  state      TEXT NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 

@@ -130,13 +130,7 @@ public final class CliContext {
   /** Loads and validates the config; {@code --state} overrides its state directory. */
   AppConfig loadConfig() {
     AppConfig config = loader.load(configPath());
-    return root.state == null ? config : withState(config, root.state.toAbsolutePath().normalize());
-  }
-
-  private static AppConfig withState(AppConfig c, Path state) {
-    return new AppConfig(
-        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), c.inventory(), c.daemon(), state,
-        c.secretUses());
+    return root.state == null ? config : config.withStateDir(root.state.toAbsolutePath().normalize());
   }
 
   /**

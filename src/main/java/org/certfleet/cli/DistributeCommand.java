@@ -2,6 +2,7 @@ package org.certfleet.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.certfleet.config.AppConfig;
@@ -9,6 +10,7 @@ import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
 import org.certfleet.ssh.SshConnector;
 import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateLocks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,12 +69,17 @@ final class DistributeCommand implements Callable<Integer> {
     if (dryRun) {
       report = Deployment.run(ctx, config, stores.reader(), certs, nodes, true, ssh);
     } else {
+      List<CertificateLocks.Held> held = new ArrayList<>();
       try (StateStores.Writer writer = stores.writer()) {
         List<CertSpec> mine = new ArrayList<>();
         for (CertSpec c : certs) {
-          (writer.tryLock(c.name()).isPresent() ? mine : skipped).add(c);
+          Optional<CertificateLocks.Held> lock = stores.locks().tryLock(c.name());
+          lock.ifPresent(held::add);
+          (lock.isPresent() ? mine : skipped).add(c);
         }
         report = Deployment.run(ctx, config, writer.store(), mine, nodes, false, ssh);
+      } finally {
+        held.forEach(CertificateLocks.Held::close);
       }
     }
     for (CertSpec c : skipped) {

@@ -16,6 +16,7 @@ import org.certfleet.ssh.SshConnector;
 import org.certfleet.store.CertificateStore;
 import org.certfleet.store.Lineage;
 import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateLocks;
 import org.certfleet.store.StoreLockedException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -69,7 +70,7 @@ final class RollbackCommand implements Callable<Integer> {
     CompletableFuture<SshConnector> ssh = noDistribute ? null : Deployment.warmUp(ctx);
     StateStores stores = ctx.toolkit().stores(config);
     try (StateStores.Writer writer = stores.writer();
-        StateStores.CertificateLock held = writer.tryLock(cert.name()).orElseThrow(() -> new StoreLockedException(
+        CertificateLocks.Held held = stores.locks().tryLock(cert.name()).orElseThrow(() -> new StoreLockedException(
             cert.name().value() + " is being worked on by another certfleet instance; try again later"))) {
       CertificateStore store = writer.store();
       Choice c = choose(store, cert.name());

@@ -14,6 +14,7 @@ import org.certfleet.renewal.RenewalService;
 import org.certfleet.ssh.SshConnector;
 import org.certfleet.config.NodeSpec;
 import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateLocks;
 import org.certfleet.store.CertificateStore;
 import org.certfleet.store.Lineage;
 import org.certfleet.store.LineageMetadata;
@@ -39,12 +40,15 @@ public final class Renewal {
   }
 
   /**
+   * Renews and distributes {@code certs}, each under its certificate lock ({@link StateStores#locks()});
+   * a certificate another instance is working on is skipped.
+   *
    * @param ssh started only when something renewed has nodes
    * @throws org.certfleet.store.StoreLockedException when another certfleet holds the state directory's lock
    */
   public static Result run(AppConfig config, Toolkit kit, Alerts alerts, List<CertSpec> certs, boolean force,
       boolean distribute, Supplier<SshConnector> ssh) throws IOException, InterruptedException {
-    return run(config, kit, alerts, certs, force, distribute, false, ssh);
+    return run(config, kit, alerts, certs, force, distribute, false, kit.stores(config).locks(), ssh);
   }
 
   /**
@@ -52,17 +56,24 @@ public final class Renewal {
    * certificates that were not renewed are also distributed when the store does not record every one
    * of their nodes as holding the current version (a node that was down, a run killed between renewal
    * and distribution). The rollout itself skips nodes that turn out to be current.
+   *
+   * @param locks the certificate locks to take; {@link CertificateLocks#LOCAL} when the caller already
+   *     holds them (a daemon job)
    */
   public static Result run(AppConfig config, Toolkit kit, Alerts alerts, List<CertSpec> certs, boolean force,
-      boolean distribute, boolean converge, Supplier<SshConnector> ssh) throws IOException, InterruptedException {
+      boolean distribute, boolean converge, CertificateLocks locks, Supplier<SshConnector> ssh)
+      throws IOException, InterruptedException {
     RenewalService service = new RenewalService(config, kit.dnsProviders(), kit.secrets(), kit.clock(), kit.sleeper());
     StateStores stores = kit.stores(config);
+    List<CertificateLocks.Held> held = new ArrayList<>();
     try (StateStores.Writer writer = stores.writer()) {
       // In a cluster, each certificate is worked on by one instance at a time; the others leave it alone.
       List<CertSpec> mine = new ArrayList<>();
       List<Outcome> outcomes = new ArrayList<>();
       for (CertSpec c : certs) {
-        if (writer.tryLock(c.name()).isPresent()) {
+        Optional<CertificateLocks.Held> lock = locks.tryLock(c.name());
+        if (lock.isPresent()) {
+          held.add(lock.get());
           mine.add(c);
         } else {
           outcomes.add(new Outcome(c.name(), Outcome.Kind.SKIPPED, "another certfleet instance is working on it", 0, null,
@@ -86,6 +97,8 @@ public final class Renewal {
         deployed = Distribution.run(config, kit, alerts, store, renewed, List.of(), false, ssh.get());
       }
       return new Result(outcomes, deployed);
+    } finally {
+      held.forEach(CertificateLocks.Held::close);
     }
   }
 

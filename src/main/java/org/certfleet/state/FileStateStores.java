@@ -3,15 +3,14 @@ package org.certfleet.state;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Optional;
 import org.certfleet.acme.AccountRepository;
 import org.certfleet.acme.OrderJournal;
 import org.certfleet.alert.AlertStateStore;
 import org.certfleet.alert.FileAlertStateStore;
 import org.certfleet.audit.AuditLog;
-import org.certfleet.cert.CertName;
 import org.certfleet.renewal.StateAccountRepository;
 import org.certfleet.renewal.StateOrderJournal;
+import org.certfleet.store.CertificateLocks;
 import org.certfleet.store.CertificateStore;
 import org.certfleet.store.FileCertificateStore;
 import org.certfleet.store.StoreLock;
@@ -53,11 +52,6 @@ final class FileStateStores implements StateStores {
         }
 
         @Override
-        public Optional<CertificateLock> tryLock(CertName name) {
-          return Optional.of(() -> {});
-        }
-
-        @Override
         public void close() throws IOException {
           lock.close();
         }
@@ -70,6 +64,11 @@ final class FileStateStores implements StateStores {
       }
       throw e;
     }
+  }
+
+  @Override
+  public CertificateLocks locks() {
+    return CertificateLocks.LOCAL;
   }
 
   @Override

@@ -1,12 +1,11 @@
 package org.certfleet.state;
 
 import java.io.IOException;
-import java.util.Optional;
 import org.certfleet.acme.AccountRepository;
 import org.certfleet.acme.OrderJournal;
 import org.certfleet.alert.AlertStateStore;
 import org.certfleet.audit.AuditLog;
-import org.certfleet.cert.CertName;
+import org.certfleet.store.CertificateLocks;
 import org.certfleet.store.CertificateStore;
 
 /**
@@ -16,7 +15,7 @@ import org.certfleet.store.CertificateStore;
  * <p>Writing the certificate store needs a {@link Writer}. On the state directory that is the state
  * lock ({@code <state>/lock}): one writing command or daemon job at a time, others get {@link
  * org.certfleet.store.StoreLockedException}. In the database there is no such global lock: instances
- * work side by side and exclude each other per certificate with {@link Writer#tryLock}.
+ * work side by side and exclude each other per certificate with {@link #locks()}.
  */
 public interface StateStores {
 
@@ -44,26 +43,17 @@ public interface StateStores {
 
   AuditLog audit();
 
-  /** The right to write, held until {@link #close}. */
+  /**
+   * Exactly one worker per certificate: renewal, distribution and rollback of a certificate run while its
+   * lock is held. On the state directory every lock is granted (the state lock already keeps every other
+   * writer out); in the database they are advisory locks every instance and command shares.
+   */
+  CertificateLocks locks();
+
+  /** The right to write the certificate store, held until {@link #close}. */
   interface Writer extends AutoCloseable {
     CertificateStore store();
 
-    /**
-     * Takes the lock on one certificate without waiting, so that no other instance renews or distributes
-     * it meanwhile. On the state directory every such lock is granted: the state lock already keeps every
-     * other writer out.
-     *
-     * @return empty when another instance holds it
-     */
-    Optional<CertificateLock> tryLock(CertName name) throws IOException;
-
-    /** Releases the writer and every certificate lock taken through it and not yet released. */
-    @Override
-    void close() throws IOException;
-  }
-
-  /** Exclusive work on one certificate, until closed. */
-  interface CertificateLock extends AutoCloseable {
     @Override
     void close() throws IOException;
   }

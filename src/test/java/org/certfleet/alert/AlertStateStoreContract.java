@@ -126,20 +126,21 @@ public abstract class AlertStateStoreContract {
   @Test
   void aWaitingHolderGetsTheLockWhenItIsReleased() throws Exception {
     AlertStateStore store = store();
-    AlertStateStore.Lock first = store.lock(Duration.ofSeconds(5));
-    CompletableFuture<List<String>> second = CompletableFuture.supplyAsync(() -> {
-      try (AlertStateStore.Lock lock = sameStateElsewhere().lock(Duration.ofSeconds(10))) {
-        return lock.load().outbox.stream().map(q -> q.message.key()).toList();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    Thread.sleep(200);
-    assertThat(second).isNotDone();
-    AlertState s = first.load();
-    s.outbox.add(queued("from-first", "discord"));
-    first.save(s);
-    first.close();
+    CompletableFuture<List<String>> second;
+    try (AlertStateStore.Lock first = store.lock(Duration.ofSeconds(5))) {
+      second = CompletableFuture.supplyAsync(() -> {
+        try (AlertStateStore.Lock lock = sameStateElsewhere().lock(Duration.ofSeconds(10))) {
+          return lock.load().outbox.stream().map(q -> q.message.key()).toList();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      Thread.sleep(200);
+      assertThat(second).isNotDone();
+      AlertState s = first.load();
+      s.outbox.add(queued("from-first", "discord"));
+      first.save(s);
+    }
 
     assertThat(second.get(10, TimeUnit.SECONDS)).containsExactly("from-first");
   }
