@@ -186,6 +186,7 @@ public final class RenewalService {
         }
         solver = new DnsSolver(publisher, byDomain);
       }
+      step = "store";
       CertificateBundle current = lineage.isPresent() ? store.load(c.name(), lineage.get().version()) : null;
       KeyPair reuse = c.reuseKey() && current != null ? new KeyPair(current.leaf().getPublicKey(), current.privateKey()) : null;
       // ARI replaces: the CA may exempt a renewal from rate limits; it only makes sense for a certificate

@@ -145,6 +145,8 @@ class ClusteredDaemonTest {
     Thread.sleep(1100); // a replaced cron trigger would get a new start time
     daemon().start();
     DaemonTest.await("the monitoring cycle after the restart", () -> ran("watch"));
+    // The cycle armed a check of every certificate now; it re-arms the same moment when done.
+    DaemonTest.await("the renewal check after the restart", () -> ran("renew:media.hachyderm.io"));
     assertThat(query("SELECT trigger_name || '=' || next_fire_time || '/' || start_time FROM qrtz_triggers"
         + " WHERE trigger_name IN ('report:cron', 'renew:media.hachyderm.io:at') ORDER BY trigger_name"))
         .as("unchanged triggers are not replaced, armed checks survive the restart").isEqualTo(before);
