@@ -55,10 +55,18 @@ final class DaemonCommand implements Callable<Integer> {
   }
 
   private int run(AppConfig config, Daemon daemon) throws Exception {
-    daemon.start();
+    // The pid file is written before the first job can run: a job's state-directory repair removes the
+    // temporary files of interrupted writes, and would take this one's in flight.
     Path pid = pidFile(config.stateDir());
+    AtomicFiles.privateDir(config.stateDir());
     AtomicFiles.write(pid, (ProcessHandle.current().pid() + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII),
         AtomicFiles.PRIVATE_FILE);
+    try {
+      daemon.start();
+    } catch (Exception | Error e) {
+      Files.deleteIfExists(pid);
+      throw e;
+    }
     ctx.err().println("certfleet daemon: pid " + ProcessHandle.current().pid() + ", status on http://"
         + daemon.address().getHostString() + ":" + daemon.address().getPort() + "/"
         + (config.clustered() ? " (clustered)" : ""));

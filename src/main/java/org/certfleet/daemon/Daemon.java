@@ -132,6 +132,8 @@ public final class Daemon {
   private volatile @Nullable Instant cycleFinished;
   private volatile boolean cycleOk;
   private volatile @Nullable String degraded;
+  /** The jobs and their next fire times as last read from a shared store (see {@link #checkHealth}). */
+  private volatile Map<String, Optional<Instant>> nextRuns = Map.of();
   private java.util.concurrent.@Nullable ScheduledExecutorService healthProbe;
   private @Nullable StatusServer server;
   private @Nullable SshConnector ssh;
@@ -626,7 +628,31 @@ public final class Daemon {
     healthProbe = probe;
   }
 
-  /** Runs the health check and keeps its answer for the probes, which must not wait on a database. */
+  /** Each job's next fire time, read from the scheduler's store. */
+  private static Map<String, Optional<Instant>> nextRuns(Scheduler s) throws SchedulerException {
+    Map<String, Optional<Instant>> out = new java.util.TreeMap<>();
+    if (s.isShutdown()) {
+      return out;
+    }
+    for (String group : s.getJobGroupNames()) {
+      for (JobKey k : s.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(group))) {
+        Date next = null;
+        for (Trigger t : s.getTriggersOfJob(k)) {
+          Date n = t.getNextFireTime();
+          if (n != null && (next == null || n.before(next))) {
+            next = n;
+          }
+        }
+        out.put(k.getName(), Optional.ofNullable(next).map(Date::toInstant));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the health check and keeps its answer for the probes, which must not wait on a database; then,
+   * while the store answers, refreshes the jobs' next fire times that a clustered daemon shows.
+   */
   void checkHealth() {
     String was = degraded;
     String now;
@@ -636,6 +662,14 @@ public final class Daemon {
       now = "health check failed: " + e.getClass().getSimpleName();
     }
     degraded = now;
+    Scheduler s = scheduler;
+    if (now == null && s != null && setup.clustered()) {
+      try {
+        nextRuns = nextRuns(s);
+      } catch (SchedulerException e) {
+        log.debug("job list not refreshed: {}", e.getMessage());
+      }
+    }
     if (now != null && !now.equals(was)) {
       log.warn("degraded: {}", now);
     } else if (now == null && was != null) {
@@ -650,21 +684,13 @@ public final class Daemon {
     List<JobStatus> jobs = new ArrayList<>();
     try {
       running = s != null && s.isStarted() && !s.isInStandbyMode() && !s.isShutdown();
-      if (s != null && !s.isShutdown()) {
-        for (String group : s.getJobGroupNames()) {
-          for (JobKey k : s.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(group))) {
-            Date next = null;
-            for (Trigger t : s.getTriggersOfJob(k)) {
-              Date n = t.getNextFireTime();
-              if (n != null && (next == null || n.before(next))) {
-                next = n;
-              }
-            }
-            Run last = runs.get(k.getName());
-            jobs.add(new JobStatus(k.getName(), last == null ? null : last.at(), last == null ? null : last.outcome(),
-                next == null ? null : next.toInstant()));
-          }
-        }
+      // A shared store is read in the background (see checkHealth): a probe must answer while the database
+      // does not. The in-memory store answers at once.
+      Map<String, Optional<Instant>> next = setup.clustered() ? nextRuns : s == null ? Map.of() : nextRuns(s);
+      for (Map.Entry<String, Optional<Instant>> e : next.entrySet()) {
+        Run last = runs.get(e.getKey());
+        jobs.add(new JobStatus(e.getKey(), last == null ? null : last.at(), last == null ? null : last.outcome(),
+            e.getValue().orElse(null)));
       }
     } catch (SchedulerException e) {
       running = false;
