@@ -38,6 +38,8 @@ public final class CommandFactory implements CommandLine.IFactory {
       command = new DbCommand.Migrate(ctx);
     } else if (cls == DbCommand.Status.class) {
       command = new DbCommand.Status(ctx);
+    } else if (cls == DbImportStateCommand.class) {
+      command = new DbImportStateCommand(ctx);
     } else if (cls == ImportCommand.class) {
       command = new ImportCommand(ctx);
     } else {

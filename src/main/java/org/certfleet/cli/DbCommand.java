@@ -10,11 +10,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Spec;
 
-/** {@code certfleet db migrate|status}: the schema of the {@code cluster:} database. */
+/** {@code certfleet db migrate|status|import-state}: the schema of the {@code cluster:} database, and moving a state directory into it. */
 @Command(
     name = "db",
-    description = "The cluster database (cluster: in certs.yaml): create or upgrade its schema, show its version.",
-    subcommands = {DbCommand.Migrate.class, DbCommand.Status.class})
+    description = "The cluster database (cluster: in certs.yaml): create or upgrade its schema, show its version, import a state directory into it.",
+    subcommands = {DbCommand.Migrate.class, DbCommand.Status.class, DbImportStateCommand.class})
 final class DbCommand implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
 

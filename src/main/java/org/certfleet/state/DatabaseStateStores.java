@@ -69,6 +69,11 @@ final class DatabaseStateStores implements StateStores {
     };
   }
 
+  /** The certificate store for writing, for the state directory's import. */
+  JdbcCertificateStore writableStore() {
+    return writable;
+  }
+
   @Override
   public CertificateLocks locks() {
     return locks;

@@ -257,6 +257,49 @@ final class JdbcCertificateStore implements CertificateStore {
     }
   }
 
+  /**
+   * Copies a whole lineage in, keeping its version numbers (the state directory's import): every version
+   * in {@code versions}, {@code current} made current, {@code metadata} as it was. One transaction.
+   *
+   * @throws IOException when the database has the lineage already (nothing is merged); nothing changed
+   */
+  void importLineage(CertName name, java.util.SortedMap<Integer, CertificateBundle> versions, @Nullable Integer current,
+      LineageMetadata metadata) throws IOException {
+    requireWritable();
+    String json = JSON.writeValueAsString(metadata);
+    Transaction.write(db, name + ": importing", c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "INSERT INTO certfleet_lineage (name, metadata) VALUES (?, ?) ON CONFLICT (name) DO NOTHING")) {
+        st.setString(1, name.value());
+        st.setString(2, json);
+        if (st.executeUpdate() == 0) {
+          throw new IOException(name + ": already in the shared database; not merged");
+        }
+      }
+      for (Map.Entry<Integer, CertificateBundle> v : versions.entrySet()) {
+        CertificateBundle b = v.getValue();
+        byte[] privkey = b.privkeyPem();
+        try (PreparedStatement st = c.prepareStatement("INSERT INTO certfleet_lineage_version"
+            + " (name, version, fullchain_pem, privkey_sealed, sha256, serial, not_after) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+          st.setString(1, name.value());
+          st.setInt(2, v.getKey());
+          st.setString(3, new String(b.fullchainPem(), StandardCharsets.US_ASCII));
+          st.setBytes(4, cipher.seal(privkey, privkeyContext(name, v.getKey())));
+          st.setString(5, b.facts().sha256());
+          st.setString(6, b.facts().serial());
+          st.setTimestamp(7, Timestamp.from(b.facts().notAfter()));
+          st.executeUpdate();
+        } finally {
+          java.util.Arrays.fill(privkey, (byte) 0);
+        }
+      }
+      if (current != null) {
+        setCurrent(c, name, current);
+      }
+      return null;
+    });
+  }
+
   @Override
   public Lineage activate(CertName name, int version) throws IOException {
     requireWritable();
