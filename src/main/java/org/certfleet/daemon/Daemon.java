@@ -134,6 +134,8 @@ public final class Daemon {
   private volatile @Nullable String degraded;
   /** The jobs and their next fire times as last read from a shared store (see {@link #checkHealth}). */
   private volatile Map<String, Optional<Instant>> nextRuns = Map.of();
+  /** The latest audit entries of a cluster's shared log, as last read by {@link #checkHealth}. */
+  private volatile List<AuditEntry> recentAudit = List.of();
   private java.util.concurrent.@Nullable ScheduledExecutorService healthProbe;
   private @Nullable StatusServer server;
   private @Nullable SshConnector ssh;
@@ -670,6 +672,14 @@ public final class Daemon {
         log.debug("job list not refreshed: {}", e.getMessage());
       }
     }
+    AppConfig cfg = config;
+    if (now == null && cfg != null && cfg.clustered()) {
+      try {
+        recentAudit = kit.stores(cfg).audit().recent(RECENT_AUDIT);
+      } catch (IOException | RuntimeException e) {
+        log.debug("recent audit entries not refreshed: {}", e.getMessage());
+      }
+    }
     if (now != null && !now.equals(was)) {
       log.warn("degraded: {}", now);
     } else if (now == null && was != null) {
@@ -697,12 +707,14 @@ public final class Daemon {
     }
     jobs.sort(java.util.Comparator.comparing(JobStatus::name));
     List<AuditEntry> audit = List.of();
-    if (cfg != null) {
+    if (cfg != null && !cfg.clustered()) {
       try {
         audit = kit.stores(cfg).audit().recent(RECENT_AUDIT);
       } catch (IOException | RuntimeException e) {
         log.debug("audit log not readable for the status page: {}", e.getMessage());
       }
+    } else if (cfg != null) {
+      audit = recentAudit; // the probes never wait on the database: read by checkHealth
     }
     Duration ready = cfg == null ? Duration.ofHours(2) : cfg.daemon().readyWithin();
     return new StatusSnapshot(kit.clock().instant(), running && !stopping.get(), degraded, cycleStarted, cycleFinished,
