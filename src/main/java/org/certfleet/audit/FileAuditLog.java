@@ -43,7 +43,11 @@ public final class FileAuditLog implements AuditLog {
       byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
       if (!Files.exists(file)) {
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // another handle on the same log created it a moment ago
+        }
       }
       Files.write(file, line, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
     } catch (IOException e) {

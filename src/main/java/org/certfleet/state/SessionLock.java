@@ -5,8 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,31 +26,7 @@ final class SessionLock implements AutoCloseable {
     this.key = key;
   }
 
-  /** Takes lock {@code key} without waiting; empty when another session holds it. */
-  static Optional<SessionLock> tryAcquire(DataSource db, long key, String what) throws IOException {
-    Connection c;
-    try {
-      c = db.getConnection();
-    } catch (SQLException e) {
-      throw Transaction.failure(what + ": locking", e);
-    }
-    try {
-      c.setAutoCommit(true);
-      if (tryLock(c, key)) {
-        return Optional.of(new SessionLock(c, key));
-      }
-      quietClose(c);
-      return Optional.empty();
-    } catch (SQLException e) {
-      quietClose(c);
-      throw Transaction.failure(what + ": locking", e);
-    } catch (RuntimeException e) {
-      quietClose(c);
-      throw e;
-    }
-  }
-
-  /** Another attempt on the same connection, for waiting holders that poll. */
+  /** Tries to take lock {@code key} for the session of {@code c}, without waiting. */
   static boolean tryLock(Connection c, long key) throws SQLException {
     try (PreparedStatement st = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
       st.setLong(1, key);
