@@ -16,7 +16,8 @@ LAB_DIR=${CERTFLEET_LAB_DIR:-/tmp/certfleet-lab}
 NODES=4
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 PACKAGES=(pebble bind9 bind9-utils bind9-dnsutils nginx openssh-server openssh-client openssl python3 curl iproute2 bc
-  lego certbot python3-certbot-dns-rfc2136)
+  lego certbot python3-certbot-dns-rfc2136
+  postgresql-15) # the clustered daemon's tests start their own server from it (src/test/.../testing/pg)
 NODE_NAMES=(cdn-frankfurt-1 cdn-fremont-1 sally esme)
 CERTS=("media.hachyderm.io:media.hachyderm.io" "hachyderm.io:hachyderm.io,www.hachyderm.io" "files.hachyderm.io:files.hachyderm.io")
 DNS_IPS=(127.0.0.53 127.0.0.54)

@@ -14,6 +14,7 @@ import org.certfleet.cli.RootCommand;
 import org.certfleet.config.ConfigLoader;
 import org.certfleet.config.SecretResolver;
 import org.certfleet.dns.DnsProviders;
+import org.certfleet.state.StateAccess;
 import org.certfleet.time.Sleeper;
 import picocli.CommandLine;
 
@@ -40,7 +41,15 @@ public final class Main {
     SecretResolver secrets = new SecretResolver(env);
     DnsProviders dnsProviders = Plugins.dnsProviders(Path.of("").toAbsolutePath(), clock, sleeper);
     ConfigLoader loader = new ConfigLoader(dnsProviders, AlertChannels.standard());
-    CliContext ctx = new CliContext(out, err, env, loader, secrets, clock, sleeper, dnsProviders);
+    // Closed when the command ends: with a cluster: section it holds the database pool.
+    try (StateAccess state = new StateAccess(secrets, clock, sleeper)) {
+      return run(args, out, err, env, loader, secrets, clock, sleeper, dnsProviders, state);
+    }
+  }
+
+  private static int run(String[] args, PrintWriter out, PrintWriter err, Function<String, String> env, ConfigLoader loader,
+      SecretResolver secrets, Clock clock, Sleeper sleeper, DnsProviders dnsProviders, StateAccess state) {
+    CliContext ctx = new CliContext(out, err, env, loader, secrets, clock, sleeper, dnsProviders, state);
 
     CommandLine cl = new CommandLine(RootCommand.class, new CommandFactory(ctx));
     cl.setOut(out);

@@ -34,13 +34,15 @@ class ArchitectureTest {
       Map.entry("probe", Set.of("cert", "time")),
       Map.entry("renewal", Set.of("acme", "dns", "store", "config", "cert", "time")),
       Map.entry("audit", Set.of()),
+      Map.entry("db", Set.of("store", "config", "cert")),
       Map.entry("ssh", Set.of("config")),
       Map.entry("deploy", Set.of("ssh", "probe", "store", "audit", "config", "cert", "time")),
       Map.entry("inventory", Set.of("alert", "deploy", "ssh", "probe", "renewal", "store", "config", "cert", "time")),
-      Map.entry("operation", Set.of("inventory", "deploy", "renewal", "alert", "audit", "ssh", "probe", "store", "dns", "config", "cert", "time")),
+      Map.entry("operation", Set.of("state", "inventory", "deploy", "renewal", "alert", "audit", "ssh", "probe", "store", "dns", "config", "cert", "time")),
       Map.entry("metrics", Set.of("inventory", "cert", "time")),
       Map.entry("web", Set.of("metrics", "inventory", "audit", "cert", "time")),
-      Map.entry("daemon", Set.of("operation", "web", "metrics", "ssh", "inventory", "deploy", "renewal", "alert", "audit", "store", "config", "cert", "time")),
+      Map.entry("daemon", Set.of("db", "state", "operation", "web", "metrics", "ssh", "inventory", "deploy", "renewal", "alert", "audit", "store", "config", "cert", "time")),
+      Map.entry("state", Set.of("db", "renewal", "acme", "alert", "audit", "store", "config", "cert", "time")),
       Map.entry("cli", Set.of("*")));
 
   @Test

@@ -1,72 +1,34 @@
 package org.certfleet.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Appends {@link AuditEntry}s to a JSON-lines file (mode 0600). Thread-safe within the process; the
- * state lock keeps other processes out. Each entry is written with one {@code write} call on an
- * {@code O_APPEND} file, so a crash leaves at most a torn last line, which {@link #read} skips.
+ * Where every change on a node is recorded, one {@link AuditEntry} each, never key material. The file
+ * in the state directory ({@link FileAuditLog}) is the default; a cluster keeps it in its database.
+ * Implementations are thread-safe.
  */
-public final class AuditLog {
-  private final Path file;
-  private final ObjectMapper json = new ObjectMapper()
-      .registerModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+public interface AuditLog {
 
-  public AuditLog(Path file) {
-    this.file = file;
+  /** The file log of a state directory, {@code <state>/audit.jsonl}. */
+  static AuditLog inStateDir(Path stateDir) {
+    return FileAuditLog.inStateDir(stateDir);
   }
 
-  public static AuditLog inStateDir(Path stateDir) {
-    return new AuditLog(stateDir.resolve("audit.jsonl"));
-  }
-
-  public Path file() {
-    return file;
-  }
-
-  /** Appends {@code entry}; an audit that cannot be written is a failure of the change it records. */
-  public synchronized void append(AuditEntry entry) {
-    try {
-      byte[] line = (json.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
-      if (!Files.exists(file)) {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      }
-      Files.write(file, line, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to the audit log " + file + ": " + e.getMessage(), e);
-    }
-  }
+  /**
+   * Appends {@code entry}; an audit that cannot be written is a failure of the change it records.
+   *
+   * @throws java.io.UncheckedIOException naming the log when the entry cannot be written
+   */
+  void append(AuditEntry entry);
 
   /** Every complete entry, oldest first. */
-  public List<AuditEntry> read() throws IOException {
-    List<AuditEntry> out = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return out;
-    }
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        out.add(json.readValue(line, AuditEntry.class));
-      } catch (JsonProcessingException e) {
-        // a torn last line after a crash
-      }
-    }
-    return out;
+  List<AuditEntry> read() throws IOException;
+
+  /** The last {@code limit} entries, oldest first. */
+  default List<AuditEntry> recent(int limit) throws IOException {
+    List<AuditEntry> all = read();
+    return List.copyOf(all.subList(Math.max(0, all.size() - limit), all.size()));
   }
 }

@@ -18,6 +18,7 @@ import org.certfleet.config.SecretResolver;
 import org.certfleet.dns.DnsProviders;
 import org.certfleet.operation.Alerts;
 import org.certfleet.operation.Toolkit;
+import org.certfleet.state.StateAccess;
 import org.certfleet.time.Sleeper;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
@@ -25,7 +26,7 @@ import picocli.CommandLine.ParameterException;
 
 /**
  * What every command needs, wired once in {@code Main}: the parsed global options, output streams,
- * the config loader, the secret resolver and the clock.
+ * the config loader, the secret resolver, the clock and where the state lives.
  */
 public final class CliContext {
   private final RootCommand root = new RootCommand();
@@ -37,6 +38,7 @@ public final class CliContext {
   private final Clock clock;
   private final Sleeper sleeper;
   private final DnsProviders dnsProviders;
+  private final StateAccess state;
   // Built on first use: Jackson's start-up is a large share of a one-shot command's run time.
   private @Nullable ObjectMapper json;
 
@@ -48,7 +50,8 @@ public final class CliContext {
       SecretResolver secrets,
       Clock clock,
       Sleeper sleeper,
-      DnsProviders dnsProviders) {
+      DnsProviders dnsProviders,
+      StateAccess state) {
     this.out = Objects.requireNonNull(out, "out");
     this.err = Objects.requireNonNull(err, "err");
     this.env = Objects.requireNonNull(env, "env");
@@ -57,6 +60,7 @@ public final class CliContext {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     this.dnsProviders = Objects.requireNonNull(dnsProviders, "dnsProviders");
+    this.state = Objects.requireNonNull(state, "state");
   }
 
   public RootCommand root() {
@@ -89,7 +93,7 @@ public final class CliContext {
 
   /** The collaborators the operations share. */
   Toolkit toolkit() {
-    return new Toolkit(secrets, clock, sleeper, dnsProviders);
+    return new Toolkit(secrets, clock, sleeper, dnsProviders, state);
   }
 
   /** The alert channels, alert state and heartbeat of {@code config}. */
@@ -126,13 +130,7 @@ public final class CliContext {
   /** Loads and validates the config; {@code --state} overrides its state directory. */
   AppConfig loadConfig() {
     AppConfig config = loader.load(configPath());
-    return root.state == null ? config : withState(config, root.state.toAbsolutePath().normalize());
-  }
-
-  private static AppConfig withState(AppConfig c, Path state) {
-    return new AppConfig(
-        c.source(), c.acme(), c.dns(), c.certificates(), c.nodes(), c.groups(), c.alerts(), c.schedule(), c.deploy(), c.inventory(), c.daemon(), state,
-        c.secretUses());
+    return root.state == null ? config : config.withStateDir(root.state.toAbsolutePath().normalize());
   }
 
   /**

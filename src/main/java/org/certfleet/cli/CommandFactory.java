@@ -34,6 +34,12 @@ public final class CommandFactory implements CommandLine.IFactory {
       command = new ReloadCommand(ctx);
     } else if (cls == TrustCommand.class) {
       command = new TrustCommand(ctx);
+    } else if (cls == DbCommand.Migrate.class) {
+      command = new DbCommand.Migrate(ctx);
+    } else if (cls == DbCommand.Status.class) {
+      command = new DbCommand.Status(ctx);
+    } else if (cls == DbImportStateCommand.class) {
+      command = new DbImportStateCommand(ctx);
     } else if (cls == ImportCommand.class) {
       command = new ImportCommand(ctx);
     } else {

@@ -2,14 +2,15 @@ package org.certfleet.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
-import org.certfleet.store.StoreLock;
+import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateLocks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -63,14 +64,29 @@ final class DistributeCommand implements Callable<Integer> {
       }
     }
     Distributor.Report report;
+    StateStores stores = ctx.toolkit().stores(config);
+    List<CertSpec> skipped = new ArrayList<>();
     if (dryRun) {
-      report = Deployment.run(ctx, config, FileCertificateStore.readOnly(config.stateDir()), certs, nodes, true, ssh);
+      report = Deployment.run(ctx, config, stores.reader(), certs, nodes, true, ssh);
     } else {
-      try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
-        report = Deployment.run(ctx, config, FileCertificateStore.writable(lock), certs, nodes, false, ssh);
+      List<CertificateLocks.Held> held = new ArrayList<>();
+      try (StateStores.Writer writer = stores.writer()) {
+        List<CertSpec> mine = new ArrayList<>();
+        for (CertSpec c : certs) {
+          Optional<CertificateLocks.Held> lock = stores.locks().tryLock(c.name());
+          lock.ifPresent(held::add);
+          (lock.isPresent() ? mine : skipped).add(c);
+        }
+        report = Deployment.run(ctx, config, writer.store(), mine, nodes, false, ssh);
+      } finally {
+        held.forEach(CertificateLocks.Held::close);
       }
     }
+    for (CertSpec c : skipped) {
+      ctx.err().println(c.name().value() + ": not distributed: another certfleet instance is working on it");
+    }
     Deployment.print(ctx, report);
-    return Deployment.exitCode(report);
+    int code = Deployment.exitCode(report);
+    return skipped.isEmpty() || code != ExitCodes.OK ? code : ExitCodes.PARTIAL;
   }
 }

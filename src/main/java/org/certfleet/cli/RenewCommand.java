@@ -56,7 +56,7 @@ final class RenewCommand implements Callable<Integer> {
     Distributor.Report deployed = null;
     if (dryRun) {
       outcomes = new RenewalService(config, ctx.dnsProviders(), ctx.secrets(), ctx.clock(), ctx.sleeper())
-          .plan(certs, force);
+          .plan(ctx.toolkit().stores(config).reader(), certs, force);
     } else {
       List<CompletableFuture<SshConnector>> started = new ArrayList<>();
       try {

@@ -7,16 +7,17 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import org.certfleet.audit.AuditEntry;
-import org.certfleet.audit.AuditLog;
 import org.certfleet.cert.CertFacts;
 import org.certfleet.cert.CertName;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.deploy.Distributor;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
+import org.certfleet.store.CertificateStore;
 import org.certfleet.store.Lineage;
-import org.certfleet.store.StoreLock;
+import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateLocks;
+import org.certfleet.store.StoreLockedException;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -60,18 +61,21 @@ final class RollbackCommand implements Callable<Integer> {
     AppConfig config = ctx.loadConfig();
     CertSpec cert = ctx.certificates(config, List.of(name), spec.commandLine()).get(0);
     if (dryRun) {
-      FileCertificateStore store = FileCertificateStore.readOnly(config.stateDir());
+      CertificateStore store = ctx.toolkit().stores(config).reader();
       Choice c = choose(store, cert.name());
       ctx.out().printf("%s: would make version %d current instead of %d (%s)%s%n", cert.name().value(), c.target(),
           c.current().version(), describe(c.facts()), noDistribute ? "" : ", then distribute it");
       return ExitCodes.OK;
     }
     CompletableFuture<SshConnector> ssh = noDistribute ? null : Deployment.warmUp(ctx);
-    try (StoreLock lock = StoreLock.acquire(config.stateDir(), ctx.clock())) {
-      FileCertificateStore store = FileCertificateStore.writable(lock);
+    StateStores stores = ctx.toolkit().stores(config);
+    try (StateStores.Writer writer = stores.writer();
+        CertificateLocks.Held held = stores.locks().tryLock(cert.name()).orElseThrow(() -> new StoreLockedException(
+            cert.name().value() + " is being worked on by another certfleet instance; try again later"))) {
+      CertificateStore store = writer.store();
       Choice c = choose(store, cert.name());
       store.activate(cert.name(), c.target());
-      AuditLog.inStateDir(config.stateDir()).append(new AuditEntry(ctx.clock().instant(), "rollback",
+      stores.audit().append(new AuditEntry(ctx.clock().instant(), "rollback",
           cert.name().value(), "", null, "version " + c.current().version() + " serial " + c.current().facts().serial(),
           "version " + c.target() + " serial " + c.facts().serial(), null, "ok"));
       ctx.out().printf("%s: version %d is current again, was %d (%s)%n", cert.name().value(), c.target(),
@@ -91,7 +95,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   private record Choice(Lineage current, int target, CertFacts facts) {}
 
-  private Choice choose(FileCertificateStore store, CertName cert) throws IOException {
+  private Choice choose(CertificateStore store, CertName cert) throws IOException {
     Lineage current = store.find(cert).orElseThrow(() -> new ParameterException(spec.commandLine(),
         cert.value() + " has never been issued (nothing in " + ctx.configLabel() + "'s state directory)"));
     int target;

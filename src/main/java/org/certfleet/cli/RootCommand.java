@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
       DaemonCommand.class,
       ReloadCommand.class,
       ImportCommand.class,
+      DbCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     exitCodeListHeading = "%nExit codes:%n",

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A validated certs.yaml. Every cross reference (providers, groups, nodes) has been checked, so the
@@ -14,6 +15,7 @@ import java.util.Set;
  * @param source the file it was read from
  * @param stateDir the local state directory (absolute)
  * @param secretUses every secret reference with its position, for {@code check --resolve-secrets}
+ * @param cluster the {@code cluster:} section, or null for a single instance on the local state directory
  */
 public record AppConfig(
     Path source,
@@ -28,7 +30,8 @@ public record AppConfig(
     InventoryConfig inventory,
     DaemonConfig daemon,
     Path stateDir,
-    List<SecretUse> secretUses) {
+    List<SecretUse> secretUses,
+    @Nullable ClusterConfig cluster) {
 
   public AppConfig {
     Objects.requireNonNull(source, "source");
@@ -44,6 +47,24 @@ public record AppConfig(
     nodes = List.copyOf(nodes);
     groups = List.copyOf(groups);
     secretUses = List.copyOf(secretUses);
+  }
+
+  /** Without a {@code cluster:} section. */
+  public AppConfig(Path source, AcmeConfig acme, DnsConfig dns, List<CertSpec> certificates, List<NodeSpec> nodes,
+      List<GroupSpec> groups, AlertConfig alerts, ScheduleConfig schedule, DeployConfig deploy, InventoryConfig inventory,
+      DaemonConfig daemon, Path stateDir, List<SecretUse> secretUses) {
+    this(source, acme, dns, certificates, nodes, groups, alerts, schedule, deploy, inventory, daemon, stateDir, secretUses, null);
+  }
+
+  /** Whether a {@code cluster:} section puts the schedule and the shared state in PostgreSQL. */
+  public boolean clustered() {
+    return cluster != null;
+  }
+
+  /** The same config with another state directory ({@code --state}). */
+  public AppConfig withStateDir(Path dir) {
+    return new AppConfig(source, acme, dns, certificates, nodes, groups, alerts, schedule, deploy, inventory, daemon, dir,
+        secretUses, cluster);
   }
 
   public Optional<CertSpec> certificate(String name) {

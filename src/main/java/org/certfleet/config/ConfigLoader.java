@@ -50,13 +50,16 @@ public final class ConfigLoader {
   private static final Pattern IPV4 =
       Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
+  private static final Pattern JDBC_URL = Pattern.compile(
+      "jdbc:postgresql://((?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::\\d{1,5})?(?:,(?:\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9.-]+)(?::\\d{1,5})?)*)"
+          + "/([A-Za-z0-9_.$-]+)(?:\\?([^\\s#]*))?");
   private static final Map<String, String> DIRECTORY_SHORTCUTS =
       Map.of(
           "letsencrypt", "https://acme-v02.api.letsencrypt.org/directory",
           "letsencrypt-staging", "https://acme-staging-v02.api.letsencrypt.org/directory",
           "pebble", "acme://pebble");
   private static final List<String> TOP_LEVEL =
-      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "inventory", "daemon", "state");
+      List.of("version", "acme", "dns", "certificates", "node-defaults", "nodes", "groups", "alerts", "schedule", "deploy", "inventory", "daemon", "cluster", "state");
 
   private final PluginCatalog dnsProviders;
   private final PluginCatalog alertChannels;
@@ -153,12 +156,13 @@ public final class ConfigLoader {
       DeployConfig deploy = deploy(root, nodeNodes.keySet());
       InventoryConfig inventory = inventory(root);
       DaemonConfig daemon = daemon(root);
+      ClusterConfig cluster = cluster(root);
       Path stateDir = state(root);
       root.finish();
       if (acme == null || dns == null || alerts == null || schedule == null || deploy == null || stateDir == null) {
         return null;
       }
-      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, inventory, daemon, stateDir, secretUses);
+      return new AppConfig(source, acme, dns, certs, nodes, groups, alerts, schedule, deploy, inventory, daemon, stateDir, secretUses, cluster);
     }
 
     // ---- acme ------------------------------------------------------------------------------
@@ -611,6 +615,41 @@ public final class ConfigLoader {
           stop == null ? DaemonConfig.DEFAULT_STOP_TIMEOUT : stop, ready == null ? DaemonConfig.DEFAULT_READY_WITHIN : ready);
     }
 
+    @Nullable ClusterConfig cluster(YamlReader.Mapping root) {
+      Node node = root.get("cluster");
+      YamlReader.Mapping m = r.mapping(node, "cluster");
+      if (m == null) {
+        return null;
+      }
+      String url = r.parsed(m.require("jdbc-url", "the PostgreSQL database, e.g. jdbc:postgresql://db.internal:5432/certfleet"),
+          "cluster.jdbc-url", ConfigLoader::jdbcUrl);
+      String user = r.parsed(m.require("user", "the database login"), "cluster.user", t -> {
+        if (SecretRef.looksLikeReference(t)) {
+          throw new IllegalArgumentException("takes the login name itself, not a reference (the password is a reference)");
+        }
+        return t;
+      });
+      SecretRef password = secret(m.get("password"), "cluster.password");
+      SecretRef key = secret(m.require("encryption-key",
+          "a secret reference to the key that encrypts private keys in the database; make one with openssl rand -base64 32"),
+          "cluster.encryption-key");
+      Integer pool = r.integer(m.get("pool-size"), "cluster.pool-size", 1, ClusterConfig.MAX_POOL_SIZE);
+      Node checkinNode = m.get("check-in-interval");
+      Duration checkin = positiveDuration(checkinNode, "cluster.check-in-interval", ClusterConfig.DEFAULT_CHECKIN_INTERVAL);
+      if (checkin != null && checkin.compareTo(ClusterConfig.MIN_CHECKIN_INTERVAL) < 0) {
+        r.error(checkinNode, "cluster.check-in-interval", "\"" + DurationText.format(checkin) + "\" is shorter than "
+            + DurationText.format(ClusterConfig.MIN_CHECKIN_INTERVAL) + " (expected e.g. 15s)");
+        checkin = null;
+      }
+      Duration connect = positiveDuration(m.get("connect-timeout"), "cluster.connect-timeout", ClusterConfig.DEFAULT_CONNECT_TIMEOUT);
+      m.finish();
+      if (url == null || user == null || key == null || checkin == null || connect == null
+          || (m.has("password") && password == null)) {
+        return null;
+      }
+      return new ClusterConfig(url, user, password, key, pool == null ? ClusterConfig.DEFAULT_POOL_SIZE : pool, checkin, connect);
+    }
+
     @Nullable Path state(YamlReader.Mapping root) {
       YamlReader.Mapping m = r.mapping(root.get("state"), "state");
       if (m == null) {
@@ -810,6 +849,44 @@ public final class ConfigLoader {
     }
     throw new IllegalArgumentException("\"" + text + "\" is not a directory (expected letsencrypt, letsencrypt-staging,"
         + " pebble or an https:// URL)");
+  }
+
+  /**
+   * A PostgreSQL JDBC URL: {@code jdbc:postgresql://host[:port][,host[:port]…]/database[?params]}. The
+   * login is configured apart, so a {@code user} or {@code password} parameter is refused (a password in
+   * the URL would be in certs.yaml and in every message that quotes the URL).
+   */
+  static String jdbcUrl(String t) {
+    java.util.regex.Matcher m = JDBC_URL.matcher(t);
+    if (!m.matches()) {
+      // A URL with user info or a password parameter is not quoted back: it may hold the password.
+      boolean quotable = !t.contains("@") && !t.toLowerCase(Locale.ROOT).contains("password");
+      String shown = !quotable ? "the value" : "\"" + (t.length() > 80 ? t.substring(0, 80) + "…" : t) + "\"";
+      throw new IllegalArgumentException((t.startsWith("jdbc:") && !t.startsWith("jdbc:postgresql:")
+          ? "only PostgreSQL is supported" : shown + " is not a PostgreSQL JDBC URL")
+          + " (expected jdbc:postgresql://host[:port]/database, e.g. jdbc:postgresql://db.internal:5432/certfleet)");
+    }
+    for (String host : m.group(1).split(",")) {
+      String h = host.startsWith("[") ? host.substring(1, host.indexOf(']')) : host.replaceFirst(":\\d+$", "");
+      String port = host.startsWith("[") ? host.substring(host.indexOf(']') + 1).replaceFirst("^:", "") : host.contains(":")
+          ? host.substring(host.indexOf(':') + 1) : "";
+      if (!port.isEmpty() && (Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535)) {
+        throw new IllegalArgumentException("port " + port + " is out of range (expected 1 to 65535)");
+      }
+      if (!host.startsWith("[")) {
+        address(h);
+      }
+    }
+    if (m.group(3) != null) {
+      for (String param : m.group(3).split("&")) {
+        String k = param.contains("=") ? param.substring(0, param.indexOf('=')) : param;
+        if (k.equalsIgnoreCase("password") || k.equalsIgnoreCase("user")) {
+          throw new IllegalArgumentException("must not carry the " + k.toLowerCase(Locale.ROOT)
+              + " (set cluster.user, and cluster.password as a secret reference)");
+        }
+      }
+    }
+    return t;
   }
 
   static String profile(String t) {

@@ -13,13 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TimeZone;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.certfleet.alert.AlertBook;
 import org.certfleet.audit.AuditEntry;
-import org.certfleet.audit.AuditLog;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.config.ConfigException;
@@ -36,8 +36,9 @@ import org.certfleet.operation.Watch;
 import org.certfleet.renewal.Outcome;
 import org.certfleet.renewal.RenewalPolicy;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
-import org.certfleet.store.StoreLock;
+import org.certfleet.state.StateStores;
+import org.certfleet.store.CertificateLocks;
+import org.certfleet.store.CertificateStore;
 import org.certfleet.store.StoreLockedException;
 import org.certfleet.web.JobStatus;
 import org.certfleet.web.StatusPage;
@@ -49,6 +50,8 @@ import org.quartz.CronScheduleBuilder;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
 import org.quartz.JobKey;
+import org.quartz.ObjectAlreadyExistsException;
+import org.quartz.CronTrigger;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.SimpleScheduleBuilder;
@@ -90,9 +93,22 @@ public final class Daemon {
     AppConfig load();
   }
 
+  /** What the daemon needs besides its scheduler, e.g. the cluster database; checked in the background. */
+  @FunctionalInterface
+  public interface HealthCheck {
+    /** Why the daemon can work only partly (e.g. {@code database unreachable: …}), empty when fine. Bounded in time. */
+    Optional<String> problem();
+  }
+
+  /** The trigger data key that makes a monitoring cycle arm every renewal check when it ends. */
+  static final String ARM_RENEWALS = "arm-renewals";
+  static final Duration HEALTH_EVERY = Duration.ofSeconds(5);
+
   private final ConfigSource source;
   private final Toolkit kit;
   private final SchedulerSetup setup;
+  private final CertificateLocks locks;
+  private final HealthCheck health;
   private final CertfleetMetrics metrics = new CertfleetMetrics();
   private final RenewalPolicy policy = new RenewalPolicy();
   private final ReentrantLock work = new ReentrantLock(true);
@@ -102,7 +118,6 @@ public final class Daemon {
 
   private enum Request { STOP, RELOAD }
   private final Map<String, Run> runs = new ConcurrentHashMap<>();
-  private final AtomicBoolean renewalsAfterWatch = new AtomicBoolean();
   /**
    * Held while the schedule is replaced (reload) and while the post-watch renewal checks are armed, so a
    * watch that started under the old config arms the checks of the config in force, never of a half-built
@@ -116,16 +131,35 @@ public final class Daemon {
   private volatile @Nullable Instant cycleStarted;
   private volatile @Nullable Instant cycleFinished;
   private volatile boolean cycleOk;
+  private volatile @Nullable String degraded;
+  /** The jobs and their next fire times as last read from a shared store (see {@link #checkHealth}). */
+  private volatile Map<String, Optional<Instant>> nextRuns = Map.of();
+  /** The latest audit entries of a cluster's shared log, as last read by {@link #checkHealth}. */
+  private volatile List<AuditEntry> recentAudit = List.of();
+  private java.util.concurrent.@Nullable ScheduledExecutorService healthProbe;
   private @Nullable StatusServer server;
   private @Nullable SshConnector ssh;
   private @Nullable RunHistory history;
 
   private record Run(Instant at, String outcome) {}
 
+  /** A single instance: no certificate locks beyond the state lock, nothing else to watch. */
   public Daemon(ConfigSource source, Toolkit kit, SchedulerSetup setup) {
+    this(source, kit, setup, CertificateLocks.LOCAL, Optional::empty);
+  }
+
+  /**
+   * @param locks taken around each certificate's renewal and distribution (a clustered daemon's are
+   *     in the database)
+   * @param health checked every few seconds in the background; a problem shows as degraded on
+   *     {@code /healthz} and the status page
+   */
+  public Daemon(ConfigSource source, Toolkit kit, SchedulerSetup setup, CertificateLocks locks, HealthCheck health) {
     this.source = source;
     this.kit = kit;
     this.setup = setup;
+    this.locks = locks;
+    this.health = health;
   }
 
   /**
@@ -143,6 +177,7 @@ public final class Daemon {
     scheduler = s;
     schedule(s, cfg, true);
     s.start();
+    startHealthProbe();
     server = StatusServer.start(new InetSocketAddress(InetAddress.getByName(cfg.daemon().listenHost()),
         cfg.daemon().listenPort()), this::snapshot, metrics, new StatusPage());
     log.info("daemon started: {} certificate(s), {} node(s); renewal check \"{}\", inventory \"{}\", report \"{}\" ({})",
@@ -198,7 +233,6 @@ public final class Daemon {
       try {
         Scheduler s = scheduler;
         if (s != null) {
-          s.clear();
           schedule(s, next, false);
         }
         config = next;
@@ -218,7 +252,6 @@ public final class Daemon {
       return;
     }
     try {
-      s.clear();
       schedule(s, old, false);
     } catch (SchedulerException e) {
       log.error("reload: the running configuration could not be rescheduled either ({}); restart the daemon",
@@ -261,6 +294,9 @@ public final class Daemon {
             runs.entrySet().stream().filter(e -> e.getValue().outcome().equals("running")).map(Map.Entry::getKey).toList());
       }
     }
+    if (healthProbe != null) {
+      healthProbe.shutdownNow();
+    }
     if (server != null) {
       server.close();
     }
@@ -273,26 +309,80 @@ public final class Daemon {
 
   // ---- scheduling -----------------------------------------------------------------------------
 
+  /**
+   * Makes the scheduler's jobs and cron triggers those of {@code cfg}, changing only what differs: a
+   * trigger whose expression and time zone are unchanged keeps its next fire time (and, in a shared
+   * store, its state), the one-shot {@code <job>:at} triggers stay, and the jobs of certificates no
+   * longer configured go with their triggers. Never clears the store: in a cluster that would wipe what
+   * the other instances armed. Every instance may run this at once; each step tolerates the others'.
+   */
   private void schedule(Scheduler s, AppConfig cfg, boolean startup) throws SchedulerException {
     TimeZone tz = TimeZone.getTimeZone(cfg.schedule().timeZone());
     Instant now = kit.clock().instant();
+    Set<String> wanted = new java.util.HashSet<>();
     for (CertSpec c : cfg.certificates()) {
       String name = RENEW + c.name().value();
-      s.scheduleJob(job(name), Set.of(cron(name, cfg.schedule().renewalCheck(), tz)), true);
+      wanted.add(name);
+      upsert(s, name, cfg.schedule().renewalCheck(), tz);
+    }
+    upsert(s, WATCH, cfg.schedule().inventoryScan(), tz);
+    upsert(s, REPORT, cfg.schedule().report(), tz);
+    wanted.add(WATCH);
+    wanted.add(REPORT);
+    for (JobKey k : s.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(JobKey.DEFAULT_GROUP))) {
+      if (!wanted.contains(k.getName())) {
+        s.deleteJob(k);
+        log.info("{}: removed (no longer in {})", k.getName(), cfg.source());
+      }
     }
     // Right after start and reload: the monitoring cycle first (alerts and the status page show the fleet
     // as found), then a renewal check of every certificate (cheap, and it catches up whatever was missed
-    // while the daemon was down); see watch().
-    renewalsAfterWatch.set(true);
-    Set<Trigger> watch = new java.util.HashSet<>(Set.of(cron(WATCH, cfg.schedule().inventoryScan(), tz)));
-    watch.add(now(WATCH + ":now"));
-    s.scheduleJob(job(WATCH), watch, true);
-    Set<Trigger> report = new java.util.HashSet<>(Set.of(cron(REPORT, cfg.schedule().report(), tz)));
-    if (startup && missed(REPORT, cfg.schedule().report(), tz, now)) {
+    // while the daemon was down); the trigger carries that, so in a cluster whichever instance runs the
+    // cycle arms the checks.
+    once(s, WATCH + ":now", true);
+    // A report missed while the daemon was down is sent once. A shared store keeps the report's cron
+    // trigger across restarts, so its misfire handling (fire once now) does this there, exactly once.
+    if (startup && !setup.clustered() && missed(REPORT, cfg.schedule().report(), tz, now)) {
       log.info("the expiry report was due while the daemon was down: sending it now");
-      report.add(now(REPORT + ":now"));
+      once(s, REPORT + ":now", false);
     }
-    s.scheduleJob(job(REPORT), report, true);
+  }
+
+  /** Adds job {@code name} with its cron trigger, or replaces the trigger only when its definition changed. */
+  private static void upsert(Scheduler s, String name, String expression, TimeZone tz) throws SchedulerException {
+    Trigger wanted = cron(name, expression, tz);
+    if (!s.checkExists(JobKey.jobKey(name))) {
+      try {
+        s.scheduleJob(job(name), Set.of(wanted), false);
+        return;
+      } catch (ObjectAlreadyExistsException e) {
+        // another instance added it a moment ago: compare with theirs below
+      }
+    }
+    Trigger existing = s.getTrigger(wanted.getKey());
+    if (existing == null) {
+      try {
+        s.scheduleJob(wanted);
+      } catch (ObjectAlreadyExistsException e) {
+        // added by another instance meanwhile, from the same certs.yaml
+      }
+    } else if (!(existing instanceof CronTrigger c) || !c.getCronExpression().equals(expression)
+        || !c.getTimeZone().getID().equals(tz.getID()) || c.getMisfireInstruction() != wanted.getMisfireInstruction()) {
+      s.rescheduleJob(wanted.getKey(), wanted);
+      log.info("{}: schedule changed to \"{}\" ({})", name, expression, tz.getID());
+    }
+  }
+
+  /** Adds the one-shot trigger {@code key} firing now, unless one is already waiting. */
+  private static void once(Scheduler s, String key, boolean armRenewals) throws SchedulerException {
+    if (s.checkExists(TriggerKey.triggerKey(key))) {
+      return;
+    }
+    try {
+      s.scheduleJob(now(key, armRenewals));
+    } catch (ObjectAlreadyExistsException e) {
+      // another instance's start added it: one run is what both want
+    }
   }
 
   /** Whether a fire of {@code cron} fell between the job's last recorded run and {@code now}. */
@@ -321,10 +411,14 @@ public final class Daemon {
         .build();
   }
 
-  private static Trigger now(String key) {
+  private static Trigger now(String key, boolean armRenewals) {
     String job = key.substring(0, key.lastIndexOf(':'));
-    return TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
-        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow()).build();
+    TriggerBuilder<org.quartz.SimpleTrigger> b = TriggerBuilder.newTrigger().withIdentity(key).forJob(job).startNow()
+        .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow());
+    if (armRenewals) {
+      b.usingJobData(ARM_RENEWALS, "true"); // a string: the JDBC store keeps job data as properties
+    }
+    return b.build();
   }
 
   /** (Re)arms the one-shot trigger {@code <job>:at} at {@code at}. */
@@ -340,7 +434,11 @@ public final class Daemon {
       if (s.checkExists(key)) {
         s.rescheduleJob(key, t);
       } else if (s.checkExists(JobKey.jobKey(job))) {
-        s.scheduleJob(t);
+        try {
+          s.scheduleJob(t);
+        } catch (ObjectAlreadyExistsException e) {
+          s.rescheduleJob(key, t); // another instance armed it meanwhile: the later moment wins either way
+        }
       }
     } catch (SchedulerException e) {
       log.warn("{}: cannot schedule the next check at {}: {}", job, at, e.getMessage());
@@ -351,6 +449,14 @@ public final class Daemon {
 
   /** Runs one job; called on a Quartz worker thread. Never throws: every outcome is logged and shown. */
   void run(String job) {
+    run(job, false);
+  }
+
+  /**
+   * @param armRenewals after a monitoring cycle, arm a renewal check of every certificate now (the
+   *     cycle fired for a start or reload)
+   */
+  void run(String job, boolean armRenewals) {
     if (stopping.get()) {
       log.info("{}: not started, the daemon is stopping", job);
       return;
@@ -378,7 +484,7 @@ public final class Daemon {
       } else if (job.startsWith(RENEW)) {
         outcome = renew(cfg, job, job.substring(RENEW.length()));
       } else if (job.equals(WATCH)) {
-        outcome = watch(cfg);
+        outcome = watch(cfg, armRenewals);
       } else if (job.equals(REPORT)) {
         outcome = report(cfg);
       } else {
@@ -416,8 +522,23 @@ public final class Daemon {
     if (spec.isEmpty()) {
       return "no such certificate any more";
     }
+    Optional<CertificateLocks.Held> held = locks.tryLock(spec.get().name());
+    if (held.isEmpty()) {
+      // Another instance renews or distributes it right now; it arms the next check when done.
+      at(job, kit.clock().instant().plus(LOCKED_RETRY));
+      return "skipped: another instance is working on " + cert;
+    }
+    try (CertificateLocks.Held lock = held.get()) {
+      return renewLocked(cfg, job, spec.get());
+    }
+  }
+
+  private String renewLocked(AppConfig cfg, String job, CertSpec certSpec) throws IOException, InterruptedException {
+    String cert = certSpec.name().value();
+    Optional<CertSpec> spec = Optional.of(certSpec);
     SshConnector connector = ssh;
-    Renewal.Result r = Renewal.run(cfg, kit, alerts(cfg), List.of(spec.get()), false, true, true,
+    // The job holds the certificate's lock already.
+    Renewal.Result r = Renewal.run(cfg, kit, alerts(cfg), List.of(spec.get()), false, true, true, CertificateLocks.LOCAL,
         () -> connector);
     List<String> parts = new ArrayList<>();
     for (Outcome o : r.outcomes()) {
@@ -437,7 +558,7 @@ public final class Daemon {
       parts.add("distributed: " + good + "/" + r.deployed().nodes().size() + " node(s) serve the current version");
     }
     // The next check: when the policy says, sooner while nodes are behind.
-    FileCertificateStore store = FileCertificateStore.readOnly(cfg.stateDir());
+    CertificateStore store = kit.stores(cfg).reader();
     Instant now = kit.clock().instant();
     RenewalPolicy.Decision next = policy.decide(spec.get(), store.find(spec.get().name()),
         store.metadata(spec.get().name()), now, false);
@@ -452,13 +573,13 @@ public final class Daemon {
     return String.join("; ", parts);
   }
 
-  private String watch(AppConfig cfg) throws IOException, InterruptedException {
+  private String watch(AppConfig cfg, boolean armRenewals) throws IOException, InterruptedException {
     try {
       return cycle(cfg);
     } finally {
       synchronized (rescheduling) {
         AppConfig current = config;
-        if (renewalsAfterWatch.getAndSet(false) && current != null) {
+        if (armRenewals && current != null) {
           Instant now = kit.clock().instant();
           current.certificates().forEach(c -> at(RENEW + c.name().value(), now));
         }
@@ -467,7 +588,8 @@ public final class Daemon {
   }
 
   private String cycle(AppConfig cfg) throws IOException, InterruptedException {
-    try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
+    // The writer only keeps the cycle apart from CLI commands on a state directory; it writes nothing.
+    try (StateStores.Writer writer = kit.stores(cfg).writer()) {
       cycleStarted = kit.clock().instant();
       Watch.Result w = Watch.cycle(cfg, kit, alerts(cfg), cfg.certificates(), ssh);
       inventory = w.report();
@@ -488,7 +610,7 @@ public final class Daemon {
   }
 
   private String report(AppConfig cfg) throws IOException, InterruptedException {
-    try (StoreLock lock = StoreLock.acquire(cfg.stateDir(), kit.clock())) {
+    try (StateStores.Writer writer = kit.stores(cfg).writer()) {
       InventoryReport report = Watch.scan(cfg, kit, cfg.certificates(), ssh);
       ExpiryReport.Text text = Report.render(cfg, report);
       AlertBook.Result r = Report.post(alerts(cfg), report, text);
@@ -498,6 +620,73 @@ public final class Daemon {
 
   // ---- status -----------------------------------------------------------------------------------
 
+  private void startHealthProbe() {
+    java.util.concurrent.ScheduledExecutorService probe = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "certfleet-health");
+      t.setDaemon(true);
+      return t;
+    });
+    probe.scheduleWithFixedDelay(this::checkHealth, 0, HEALTH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    healthProbe = probe;
+  }
+
+  /** Each job's next fire time, read from the scheduler's store. */
+  private static Map<String, Optional<Instant>> nextRuns(Scheduler s) throws SchedulerException {
+    Map<String, Optional<Instant>> out = new java.util.TreeMap<>();
+    if (s.isShutdown()) {
+      return out;
+    }
+    for (String group : s.getJobGroupNames()) {
+      for (JobKey k : s.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(group))) {
+        Date next = null;
+        for (Trigger t : s.getTriggersOfJob(k)) {
+          Date n = t.getNextFireTime();
+          if (n != null && (next == null || n.before(next))) {
+            next = n;
+          }
+        }
+        out.put(k.getName(), Optional.ofNullable(next).map(Date::toInstant));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Runs the health check and keeps its answer for the probes, which must not wait on a database; then,
+   * while the store answers, refreshes the jobs' next fire times that a clustered daemon shows.
+   */
+  void checkHealth() {
+    String was = degraded;
+    String now;
+    try {
+      now = health.problem().orElse(null);
+    } catch (RuntimeException e) {
+      now = "health check failed: " + e.getClass().getSimpleName();
+    }
+    degraded = now;
+    Scheduler s = scheduler;
+    if (now == null && s != null && setup.clustered()) {
+      try {
+        nextRuns = nextRuns(s);
+      } catch (SchedulerException e) {
+        log.debug("job list not refreshed: {}", e.getMessage());
+      }
+    }
+    AppConfig cfg = config;
+    if (now == null && cfg != null && cfg.clustered()) {
+      try {
+        recentAudit = kit.stores(cfg).audit().recent(RECENT_AUDIT);
+      } catch (IOException | RuntimeException e) {
+        log.debug("recent audit entries not refreshed: {}", e.getMessage());
+      }
+    }
+    if (now != null && !now.equals(was)) {
+      log.warn("degraded: {}", now);
+    } else if (now == null && was != null) {
+      log.info("recovered: {} no longer applies", was);
+    }
+  }
+
   StatusSnapshot snapshot() {
     AppConfig cfg = config;
     Scheduler s = scheduler;
@@ -505,37 +694,30 @@ public final class Daemon {
     List<JobStatus> jobs = new ArrayList<>();
     try {
       running = s != null && s.isStarted() && !s.isInStandbyMode() && !s.isShutdown();
-      if (s != null && !s.isShutdown()) {
-        for (String group : s.getJobGroupNames()) {
-          for (JobKey k : s.getJobKeys(org.quartz.impl.matchers.GroupMatcher.jobGroupEquals(group))) {
-            Date next = null;
-            for (Trigger t : s.getTriggersOfJob(k)) {
-              Date n = t.getNextFireTime();
-              if (n != null && (next == null || n.before(next))) {
-                next = n;
-              }
-            }
-            Run last = runs.get(k.getName());
-            jobs.add(new JobStatus(k.getName(), last == null ? null : last.at(), last == null ? null : last.outcome(),
-                next == null ? null : next.toInstant()));
-          }
-        }
+      // A shared store is read in the background (see checkHealth): a probe must answer while the database
+      // does not. The in-memory store answers at once.
+      Map<String, Optional<Instant>> next = setup.clustered() ? nextRuns : s == null ? Map.of() : nextRuns(s);
+      for (Map.Entry<String, Optional<Instant>> e : next.entrySet()) {
+        Run last = runs.get(e.getKey());
+        jobs.add(new JobStatus(e.getKey(), last == null ? null : last.at(), last == null ? null : last.outcome(),
+            e.getValue().orElse(null)));
       }
     } catch (SchedulerException e) {
       running = false;
     }
     jobs.sort(java.util.Comparator.comparing(JobStatus::name));
     List<AuditEntry> audit = List.of();
-    if (cfg != null) {
+    if (cfg != null && !cfg.clustered()) {
       try {
-        List<AuditEntry> all = AuditLog.inStateDir(cfg.stateDir()).read();
-        audit = all.subList(Math.max(0, all.size() - RECENT_AUDIT), all.size());
-      } catch (IOException e) {
+        audit = kit.stores(cfg).audit().recent(RECENT_AUDIT);
+      } catch (IOException | RuntimeException e) {
         log.debug("audit log not readable for the status page: {}", e.getMessage());
       }
+    } else if (cfg != null) {
+      audit = recentAudit; // the probes never wait on the database: read by checkHealth
     }
     Duration ready = cfg == null ? Duration.ofHours(2) : cfg.daemon().readyWithin();
-    return new StatusSnapshot(kit.clock().instant(), running && !stopping.get(), null, cycleStarted, cycleFinished,
+    return new StatusSnapshot(kit.clock().instant(), running && !stopping.get(), degraded, cycleStarted, cycleFinished,
         cycleOk, ready, inventory, jobs, audit);
   }
 }

@@ -18,6 +18,7 @@ final class DaemonJob implements Job {
 
   @Override
   public void execute(JobExecutionContext context) {
-    daemon.run(context.getJobDetail().getKey().getName());
+    Object arm = context.getTrigger().getJobDataMap().get(Daemon.ARM_RENEWALS);
+    daemon.run(context.getJobDetail().getKey().getName(), "true".equals(arm));
   }
 }

@@ -147,9 +147,12 @@ public final class HookRunner {
     env.put("CERTFLEET_SERIAL", lineage.facts().serial());
     env.put("CERTFLEET_SHA256", lineage.facts().sha256());
     env.put("CERTFLEET_NOT_AFTER", lineage.facts().notAfter().toString());
-    env.put("CERTFLEET_LIVE_DIR", lineage.liveDir().toString());
-    for (PemFile f : PemFile.values()) {
-      env.put("CERTFLEET_" + f.name(), lineage.live(f).toString());
+    // A cluster keeps certificates in its database: there are no local live/ files to point a hook at.
+    if (lineage.liveDir() != null) {
+      env.put("CERTFLEET_LIVE_DIR", lineage.liveDir().toString());
+      for (PemFile f : PemFile.values()) {
+        env.put("CERTFLEET_" + f.name(), lineage.live(f).toString());
+      }
     }
     env.put("CERTFLEET_NODES_OK", String.join(" ", results.stream().filter(r -> r.status().good()).map(NodeResult::node).toList()));
     env.put("CERTFLEET_NODES_FAILED", String.join(" ", results.stream().filter(r -> !r.status().good()).map(NodeResult::node).toList()));

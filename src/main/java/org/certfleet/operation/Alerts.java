@@ -8,7 +8,6 @@ import java.util.Map;
 import org.certfleet.alert.AlertBook;
 import org.certfleet.alert.AlertChannels;
 import org.certfleet.alert.AlertMessage;
-import org.certfleet.alert.FileAlertStateStore;
 import org.certfleet.alert.Heartbeat;
 import org.certfleet.config.AppConfig;
 import org.certfleet.deploy.Distributor;
@@ -41,7 +40,7 @@ public final class Alerts {
 
   public AlertBook book() {
     return new AlertBook(AlertChannels.create(config.alerts(), kit.secrets(), kit.clock(), kit.sleeper()),
-        new FileAlertStateStore(config.stateDir(), kit.clock()), config.alerts().repeatEvery(), kit.clock(), listener);
+        kit.stores(config).alertState(), config.alerts().repeatEvery(), kit.clock(), listener);
   }
 
   public Heartbeat heartbeat() {

@@ -17,7 +17,7 @@ public final class Distribution {
 
   public static Distributor.Report run(AppConfig config, Toolkit kit, Alerts alerts, CertificateStore store,
       List<CertSpec> certs, List<String> nodes, boolean dryRun, SshConnector ssh) throws IOException, InterruptedException {
-    AuditLog audit = AuditLog.inStateDir(config.stateDir());
+    AuditLog audit = kit.stores(config).audit();
     HookRunner hooks = new HookRunner(config.deploy().hookTimeout(), config.source().toAbsolutePath().getParent(), audit,
         kit.clock());
     try (Distributor d = new Distributor(config, store, ssh, new JdkTlsProber(kit.clock()), audit, hooks,

@@ -15,7 +15,6 @@ import org.certfleet.inventory.InventoryReport;
 import org.certfleet.probe.JdkTlsProber;
 import org.certfleet.renewal.RenewalPolicy;
 import org.certfleet.ssh.SshConnector;
-import org.certfleet.store.FileCertificateStore;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +30,7 @@ public final class Watch {
       throws IOException, InterruptedException {
     List<X509Certificate> roots = config.inventory().caBundle() == null ? List.of()
         : Pem.certificates(Files.readAllBytes(config.inventory().caBundle()));
-    Inventory inventory = new Inventory(config, FileCertificateStore.readOnly(config.stateDir()), ssh,
+    Inventory inventory = new Inventory(config, kit.stores(config).reader(), ssh,
         new JdkTlsProber(kit.clock()), roots, new RenewalPolicy(), kit.clock());
     return inventory.scan(certs);
   }

@@ -19,14 +19,14 @@ import org.certfleet.cert.Pem;
  * (RSA: from the CRT parameters; EC: Q = d·G on the key's own curve), so the file holds no second copy
  * that could disagree.
  */
-final class KeyFiles {
+public final class KeyFiles {
   private KeyFiles() {}
 
-  static byte[] write(KeyPair kp) {
+  public static byte[] write(KeyPair kp) {
     return Pem.encode(kp.getPrivate());
   }
 
-  static KeyPair read(byte[] pem) throws IOException {
+  public static KeyPair read(byte[] pem) throws IOException {
     PrivateKey key = Pem.privateKey(pem);
     try {
       return new KeyPair(publicOf(key), key);

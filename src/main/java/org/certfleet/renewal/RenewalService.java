@@ -17,11 +17,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.certfleet.acme.AccountRepository;
 import org.certfleet.acme.AcmeFailure;
 import org.certfleet.acme.AcmeIssuer;
 import org.certfleet.acme.CertRequest;
 import org.certfleet.acme.Dns01Solver;
 import org.certfleet.acme.Issued;
+import org.certfleet.acme.OrderJournal;
 import org.certfleet.acme.RenewalWindow;
 import org.certfleet.cert.CertificateBundle;
 import org.certfleet.config.AppConfig;
@@ -34,6 +36,7 @@ import org.certfleet.dns.DnsProvider;
 import org.certfleet.dns.DnsProviders;
 import org.certfleet.dns.DnsResolution;
 import org.certfleet.dns.PropagationCheck;
+import org.certfleet.store.CertificateStore;
 import org.certfleet.store.FileCertificateStore;
 import org.certfleet.store.Lineage;
 import org.certfleet.store.LineageMetadata;
@@ -89,9 +92,13 @@ public final class RenewalService {
     this.solvers = solvers;
   }
 
-  /** What would happen, without contacting the CA or writing anything. */
+  /** What would happen on the state directory, without contacting the CA or writing anything. */
   public List<Outcome> plan(List<CertSpec> certs, boolean force) throws IOException {
-    FileCertificateStore store = FileCertificateStore.readOnly(config.stateDir());
+    return plan(FileCertificateStore.readOnly(config.stateDir()), certs, force);
+  }
+
+  /** What would happen with {@code store}, without contacting the CA or writing anything. */
+  public List<Outcome> plan(CertificateStore store, List<CertSpec> certs, boolean force) throws IOException {
     List<Outcome> out = new ArrayList<>();
     for (CertSpec c : certs) {
       RenewalPolicy.Decision d = policy.decide(c, store.find(c.name()), store.metadata(c.name()), clock.instant(), force);
@@ -101,11 +108,21 @@ public final class RenewalService {
     return out;
   }
 
-  /** Renews every due certificate among {@code certs}; needs the state lock. */
+  /** Renews every due certificate among {@code certs} in the locked state directory. */
   public List<Outcome> renew(StoreLock lock, List<CertSpec> certs, boolean force) throws IOException, InterruptedException {
-    FileCertificateStore store = FileCertificateStore.writable(lock);
-    StateOrderJournal journal = new StateOrderJournal(config.stateDir());
-    AcmeIssuer issuer = new AcmeIssuer(config.acme(), new StateAccountRepository(config.stateDir()), journal, secrets,
+    return renew(FileCertificateStore.writable(lock), new StateAccountRepository(config.stateDir()),
+        new StateOrderJournal(config.stateDir()), certs, force);
+  }
+
+  /**
+   * Renews every due certificate among {@code certs}.
+   *
+   * @param store opened for writing; the caller holds whatever lock keeps other writers of these
+   *     certificates out
+   */
+  public List<Outcome> renew(CertificateStore store, AccountRepository accounts, OrderJournal journal, List<CertSpec> certs,
+      boolean force) throws IOException, InterruptedException {
+    AcmeIssuer issuer = new AcmeIssuer(config.acme(), accounts, journal, secrets,
         clock, sleeper, Duration.ofSeconds(1), Duration.ofMinutes(5));
     DnsConfig.Propagation prop = config.dns().propagation();
     List<InetSocketAddress> resolvers = prop.resolvers().stream().map(r -> {
@@ -156,8 +173,8 @@ public final class RenewalService {
     return out;
   }
 
-  private Outcome renewOne(CertSpec c, Optional<Lineage> lineage, FileCertificateStore store, AcmeIssuer issuer,
-      StateOrderJournal journal, ChallengePublisher publisher, Map<String, DnsProvider> instances) throws IOException {
+  private Outcome renewOne(CertSpec c, Optional<Lineage> lineage, CertificateStore store, AcmeIssuer issuer,
+      OrderJournal journal, ChallengePublisher publisher, Map<String, DnsProvider> instances) throws IOException {
     Instant start = clock.instant();
     String step = "dns provider";
     try {
@@ -174,6 +191,7 @@ public final class RenewalService {
         }
         solver = new DnsSolver(publisher, byDomain, names);
       }
+      step = "store";
       CertificateBundle current = lineage.isPresent() ? store.load(c.name(), lineage.get().version()) : null;
       KeyPair reuse = c.reuseKey() && current != null ? new KeyPair(current.leaf().getPublicKey(), current.privateKey()) : null;
       // ARI replaces: the CA may exempt a renewal from rate limits; it only makes sense for a certificate
@@ -217,7 +235,7 @@ public final class RenewalService {
    * A failure is logged and changes nothing: the next run asks again.
    */
   private LineageMetadata refreshRenewalInfo(CertSpec c, X509Certificate leaf, LineageMetadata meta,
-      FileCertificateStore store, AcmeIssuer issuer) throws IOException {
+      CertificateStore store, AcmeIssuer issuer) throws IOException {
     Instant now = clock.instant();
     Optional<RenewalWindow> window;
     try {
@@ -245,7 +263,7 @@ public final class RenewalService {
     return updated;
   }
 
-  private Outcome failed(CertSpec c, FileCertificateStore store, String step, String message, Optional<Instant> retryAfter,
+  private Outcome failed(CertSpec c, CertificateStore store, String step, String message, Optional<Instant> retryAfter,
       Instant start) throws IOException {
     Instant now = clock.instant();
     LineageMetadata meta = store.metadata(c.name()).withAttempt(new LineageMetadata.RenewalAttempt(now, false, step, message));

@@ -21,11 +21,11 @@ import org.certfleet.store.AtomicFiles;
  * Keeps one ACME account per directory under {@code <state>/acme/accounts/<hash of the URL>/}: the key
  * as {@code account-key.pem} (0600) and the account URL in {@code account.json}.
  */
-final class StateAccountRepository implements AccountRepository {
+public final class StateAccountRepository implements AccountRepository {
   private final Path root;
   private final ObjectMapper json = new ObjectMapper();
 
-  StateAccountRepository(Path stateDir) {
+  public StateAccountRepository(Path stateDir) {
     this.root = stateDir.resolve("acme").resolve("accounts");
   }
 

@@ -17,11 +17,11 @@ import org.certfleet.store.AtomicFiles;
  * In-flight orders under {@code <state>/acme/orders/}: {@code <name>.json} with the order URL and,
  * from before finalization until the certificate is stored, {@code <name>.key.pem} (0600).
  */
-final class StateOrderJournal implements OrderJournal {
+public final class StateOrderJournal implements OrderJournal {
   private final Path dir;
   private final ObjectMapper json = new ObjectMapper();
 
-  StateOrderJournal(Path stateDir) {
+  public StateOrderJournal(Path stateDir) {
     this.dir = stateDir.resolve("acme").resolve("orders");
   }
 

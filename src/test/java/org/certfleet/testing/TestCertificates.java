@@ -100,6 +100,31 @@ public final class TestCertificates {
     return new CertificateBundle(c, List.of(), key.getPrivate());
   }
 
+  /**
+   * Whether two private keys are the same key, whatever their encoding (providers differ in whether an
+   * EC key's PKCS#8 form repeats the curve parameters inside).
+   */
+  public static boolean sameKey(java.security.PrivateKey a, java.security.PrivateKey b) {
+    if (a instanceof java.security.interfaces.ECPrivateKey x && b instanceof java.security.interfaces.ECPrivateKey y) {
+      return x.getS().equals(y.getS()) && x.getParams().getCurve().equals(y.getParams().getCurve());
+    }
+    if (a instanceof java.security.interfaces.RSAPrivateKey x && b instanceof java.security.interfaces.RSAPrivateKey y) {
+      return x.getModulus().equals(y.getModulus()) && x.getPrivateExponent().equals(y.getPrivateExponent());
+    }
+    return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
+  }
+
+  /** Whether two public keys are the same key, whatever their encoding. */
+  public static boolean sameKey(java.security.PublicKey a, java.security.PublicKey b) {
+    if (a instanceof java.security.interfaces.ECPublicKey x && b instanceof java.security.interfaces.ECPublicKey y) {
+      return x.getW().equals(y.getW()) && x.getParams().getCurve().equals(y.getParams().getCurve());
+    }
+    if (a instanceof java.security.interfaces.RSAPublicKey x && b instanceof java.security.interfaces.RSAPublicKey y) {
+      return x.getModulus().equals(y.getModulus()) && x.getPublicExponent().equals(y.getPublicExponent());
+    }
+    return java.util.Arrays.equals(a.getEncoded(), b.getEncoded());
+  }
+
   public static KeyPair ecP256() {
     return ec("secp256r1");
   }

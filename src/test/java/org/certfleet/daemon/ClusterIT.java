@@ -1,0 +1,329 @@
+package org.certfleet.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.certfleet.testing.acme.AcmeFake;
+import org.certfleet.testing.pg.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two {@code certfleet daemon} processes ({@code java -jar}, as an operator runs them) on one real
+ * PostgreSQL, with a schedule in seconds: each fire of a job runs on exactly one instance and a due
+ * renewal is ordered once; SIGKILL of the instance in the middle of a renewal hands the renewal to the
+ * other (the failover time is measured and printed); the database stopped for a while makes both
+ * degraded on /healthz, and they recover on their own.
+ *
+ * <p>The two instances share the database for everything: the schedule, the job distribution, the
+ * certificate locks and the state (certificates, account, order journal, alerts, audit), whose private
+ * keys are sealed with the one {@code STATE_KEY} both are given.
+ */
+class ClusterIT {
+  static final Path JAR = DaemonIT.JAR;
+  static final Duration CHECKIN = Duration.ofSeconds(2);
+  /** The cluster's state encryption key (base64 of 32 random bytes), given to every instance. */
+  static final String STATE_KEY = java.util.Base64.getEncoder().encodeToString(new java.security.SecureRandom().generateSeed(32));
+  static final Duration RENEW_PERIOD = Duration.ofSeconds(5);
+  /** Quartz declares an instance failed this long after its last check-in (JobStoreSupport). */
+  static final Duration QUARTZ_GRACE = Duration.ofMillis(7500);
+  static final Pattern LINE_TIME = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\d) ");
+
+  static PostgresServer pg;
+  /**
+   * The resolver of the configs: a UDP socket that never answers, so no lookup leaves the machine and a
+   * renewal that needs DNS hangs in its zone discovery for a good while (queries time out after 5 s).
+   */
+  static java.net.DatagramSocket silentDns;
+  static AcmeFake ca;
+  static Path caDir;
+
+  @TempDir Path dir;
+  PostgresServer.Db db;
+  final List<Process> started = new ArrayList<>();
+
+  @BeforeAll
+  static void servers() throws IOException {
+    pg = PostgresServer.startPrivate(); // its own: the outage test stops it
+    silentDns = new java.net.DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+    caDir = Files.createTempDirectory("certfleet-cluster-ca");
+    ca = AcmeFake.start(caDir, Clock.systemUTC()).preValidate("media.hachyderm.io");
+  }
+
+  @AfterAll
+  static void stopServers() {
+    ca.close();
+    pg.close();
+    silentDns.close();
+  }
+
+  @AfterEach
+  void kill(org.junit.jupiter.api.TestInfo test) throws Exception {
+    for (Process p : started) {
+      p.destroyForcibly();
+      p.waitFor(10, TimeUnit.SECONDS);
+    }
+    pg.start(); // in case a test left it stopped
+    // The instances' logs, for a failure's post-mortem.
+    Path keep = Path.of("target", "cluster-it", test.getTestMethod().map(m -> m.getName()).orElse("test"));
+    Files.createDirectories(keep);
+    try (var logs = Files.newDirectoryStream(dir, "*.log")) {
+      for (Path l : logs) {
+        Files.copy(l, keep.resolve(l.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** A config for instance {@code i}: the shared database, and a state directory of its own (as on its own host). */
+  Path config(int i, String certs, String renewalCheck, String inventoryScan, String report) throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    Path slow = dir.resolve("slow-dns.sh");
+    Files.writeString(slow, "#!/bin/sh\nsleep 60\nexit 1\n"); // if it is ever reached: slow as well
+    Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwx------"));
+    Path cfg = dir.resolve("certs-" + i + ".yaml");
+    Files.writeString(cfg, """
+        acme: {directory: "%s", email: ops@hachyderm.io, agree-to-terms: true, ca-certificates: "%s"}
+        dns:
+          propagation: {resolvers: ["127.0.0.1:%d"]}
+          providers:
+            - {name: slow, type: exec, options: {command: "%s", timeout: 120s}}
+        certificates:
+        %s
+        nodes: []
+        schedule: {renewal-check: "%s", inventory-scan: "%s", report: "%s"}
+        daemon: {listen: "127.0.0.1:%d", stop-timeout: 10s}
+        state: {dir: "%s"}
+        cluster:
+          jdbc-url: "%s"
+          user: %s
+          password: ${env:DB_PASSWORD}
+          encryption-key: ${env:STATE_KEY}
+          check-in-interval: %ds
+          connect-timeout: 5s
+        """.formatted(ca.directory(), ca.tlsCaFile(), silentDns.getLocalPort(), slow, certs, renewalCheck, inventoryScan, report, port,
+        dir.resolve("state-" + i), db.jdbcUrl(), db.user(), CHECKIN.toSeconds()));
+    return cfg;
+  }
+
+  static int port(Path cfg) throws IOException {
+    Matcher m = Pattern.compile("listen: \"127\\.0\\.0\\.1:(\\d+)\"").matcher(Files.readString(cfg));
+    assertThat(m.find()).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+
+  ProcessBuilder certfleet(Path cfg, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toString(), "--config", cfg.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("DB_PASSWORD", db.password());
+    pb.environment().put("STATE_KEY", STATE_KEY);
+    return pb;
+  }
+
+  void migrate(Path cfg) throws Exception {
+    Path out = dir.resolve("migrate.log");
+    Process p = certfleet(cfg, "db", "migrate").redirectOutput(out.toFile()).start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(out)).isZero();
+    assertThat(Files.readString(out)).contains("applied V1__quartz").doesNotContain(db.password());
+  }
+
+  /**
+   * Starts an instance and waits until it is up.
+   */
+  Process daemon(Path cfg, Path log) throws Exception {
+    Process p = certfleet(cfg, "daemon").redirectOutput(log.toFile()).start();
+    started.add(p);
+    DaemonIT.await(Duration.ofSeconds(60), "instance " + cfg.getFileName() + " up", () -> {
+      assertThat(p.isAlive()).as(Files.readString(log)).isTrue();
+      return contains(log, "certfleet daemon: pid ");
+    });
+    return p;
+  }
+
+  @Test
+  void eachFireRunsOnOneInstanceAndADueRenewalIsOrderedOnce() throws Exception {
+    db = pg.newDatabase();
+    String certs = "  - {name: media.hachyderm.io, domains: [media.hachyderm.io], deploy-to: []}";
+    Path a = config(1, certs, "0/5 * * * * ?", "0 0 * * * ?", "0/10 * * * * ?");
+    Path b = config(2, certs, "0/5 * * * * ?", "0 0 * * * ?", "0/10 * * * * ?");
+    migrate(a);
+    Path logA = dir.resolve("a.log");
+    Path logB = dir.resolve("b.log");
+    int orders = ca.newOrderCount();
+    daemon(a, logA);
+    daemon(b, logB);
+    DaemonIT.await(Duration.ofSeconds(60), "the certificate issued", () -> lines(logA, logB, "renewed: ").size() == 1);
+    Thread.sleep(40_000); // eight renewal-check fires and four reports, shared out between the two
+
+    assertThat(ca.newOrderCount() - orders).as("orders at the CA").isEqualTo(1);
+    assertThat(lines(logA, logB, "renewed: ")).hasSize(1);
+    // After start-up: each instance's start runs a monitoring cycle that arms an extra check of its own,
+    // and fires that waited for the issuance (one job at a time per instance) run late, close together.
+    LocalTime settled = times(lines(logA, logB, "renewed: ")).get(0).plusSeconds(10);
+    List<LocalTime> reports = times(lines(logA, logB, "report: started")).stream()
+        .filter(t -> t.isAfter(settled)).toList();
+    List<LocalTime> checks = times(lines(logA, logB, "renew:media.hachyderm.io: started")).stream()
+        .filter(t -> t.isAfter(settled)).toList();
+    assertThat(reports).as("report fires").hasSizeGreaterThanOrEqualTo(2);
+    assertThat(checks).as("renewal-check fires").hasSizeGreaterThanOrEqualTo(3);
+    // Two instances firing the same trigger would start within milliseconds of each other.
+    assertThat(minGap(reports)).as("report runs " + reports).isGreaterThan(Duration.ofSeconds(5));
+    assertThat(minGap(checks)).as("renewal checks " + checks).isGreaterThan(Duration.ofSeconds(2));
+    assertThat(Files.readString(logA) + Files.readString(logB)).doesNotContain(db.password());
+  }
+
+  @Test
+  void sigkillOfTheWorkingInstanceHandsItsRenewalToTheOther() throws Exception {
+    db = pg.newDatabase();
+    // Both instances up first, with no certificate; then both reload a config that has one, so the renewal
+    // starts while the other instance is there to take it over.
+    Path a = config(1, "  []", "0/5 * * * * ?", "0 0 * * * ?", "0 0 9 ? * MON");
+    Path b = config(2, "  []", "0/5 * * * * ?", "0 0 * * * ?", "0 0 9 ? * MON");
+    migrate(a);
+    Path logA = dir.resolve("a.log");
+    Path logB = dir.resolve("b.log");
+    Process pa = daemon(a, logA);
+    Process pb = daemon(b, logB);
+    String cert = "  - {name: slow.hachyderm.io, domains: [slow.hachyderm.io], deploy-to: []}";
+    for (Path cfg : List.of(a, b)) {
+      Files.writeString(cfg, Files.readString(cfg).replace("certificates:\n  []", "certificates:\n" + cert));
+    }
+    for (Process p : List.of(pa, pb)) {
+      assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor()).isZero();
+    }
+    // A job that starts may still skip (the other instance holds the certificate's lock); this line is the renewal itself.
+    String started = "slow.hachyderm.io: renewing";
+    DaemonIT.await(Duration.ofSeconds(60), "a renewal started", () -> contains(logA, started) || contains(logB, started));
+    boolean aWorks = contains(logA, started);
+    Process working = aWorks ? pa : pb;
+    Path workingLog = aWorks ? logA : logB;
+    Path otherLog = aWorks ? logB : logA;
+    Thread.sleep(2_000);
+    // Order, then a DNS lookup that times out: the renewal takes a while; meanwhile the other instance must not start it.
+    assertThat(count(otherLog, started)).as("the other instance while the first works").isZero();
+    assertThat(count(workingLog, started)).isEqualTo(1);
+
+    Instant killed = Instant.now();
+    working.destroyForcibly(); // SIGKILL
+    assertThat(working.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    Duration bound = CHECKIN.plus(QUARTZ_GRACE).plus(RENEW_PERIOD).plusSeconds(10);
+    DaemonIT.await(bound.plusSeconds(5), "the other instance takes the renewal over", () -> contains(otherLog, started));
+    Duration failover = Duration.between(killed, Instant.now());
+    System.out.println("ClusterIT: failover after SIGKILL took " + failover.toMillis() + " ms (check-in "
+        + CHECKIN.toSeconds() + " s, renewal check every " + RENEW_PERIOD.toSeconds() + " s)");
+    assertThat(failover).isLessThan(bound);
+    // Quartz's non-concurrency does not hold across instances by itself (the other instance may fire the job
+    // while the first runs it, and logs "skipped: another instance is working on …"): the advisory lock does.
+    assertThat(count(otherLog, started)).as("renewals on the other instance").isEqualTo(1);
+  }
+
+  @Test
+  void aDatabaseOutageMakesBothDegradedAndTheyRecoverOnTheirOwn() throws Exception {
+    db = pg.newDatabase();
+    String certs = "  - {name: media.hachyderm.io, domains: [media.hachyderm.io], deploy-to: []}";
+    Path a = config(1, certs, "0 0 * * * ?", "0/5 * * * * ?", "0 0 9 ? * MON");
+    Path b = config(2, certs, "0 0 * * * ?", "0/5 * * * * ?", "0 0 9 ? * MON");
+    migrate(a);
+    Path logA = dir.resolve("a.log");
+    Path logB = dir.resolve("b.log");
+    Process pa = daemon(a, logA);
+    Process pb = daemon(b, logB);
+    URI healthA = URI.create("http://127.0.0.1:" + port(a) + "/healthz");
+    URI healthB = URI.create("http://127.0.0.1:" + port(b) + "/healthz");
+    DaemonIT.await(Duration.ofSeconds(60), "both healthy", () -> ok(healthA) && ok(healthB));
+    DaemonIT.await(Duration.ofSeconds(60), "the certificate issued", () -> lines(logA, logB, "renewed: ").size() == 1);
+    int orders = ca.newOrderCount();
+
+    pg.stop();
+    Instant down = Instant.now();
+    DaemonIT.await(Duration.ofSeconds(30), "both degraded", () -> degraded(healthA) && degraded(healthB));
+    System.out.println("ClusterIT: degraded " + Duration.between(down, Instant.now()).toMillis() + " ms after the database stopped");
+    assertThat(DaemonIT.get(healthA).body()).contains("database unreachable");
+    Thread.sleep(20_000); // the outage (a minute in the issue; shortened here)
+    assertThat(pa.isAlive()).isTrue();
+    assertThat(pb.isAlive()).isTrue();
+    assertThat(degraded(healthA) && degraded(healthB)).as("still degraded, still answering").isTrue();
+
+    pg.start();
+    Instant up = Instant.now();
+    DaemonIT.await(Duration.ofSeconds(60), "both healthy again", () -> ok(healthA) && ok(healthB));
+    System.out.println("ClusterIT: healthy " + Duration.between(up, Instant.now()).toMillis() + " ms after the database returned");
+    int watchesBefore = lines(logA, logB, "watch: started").size();
+    DaemonIT.await(Duration.ofSeconds(60), "the schedule runs again", () -> lines(logA, logB, "watch: started").size()
+        >= watchesBefore + 2);
+    assertThat(ca.newOrderCount()).as("nothing renewed twice").isEqualTo(orders);
+    assertThat(Files.readString(logA) + Files.readString(logB)).doesNotContain(db.password());
+  }
+
+  static boolean ok(URI health) throws Exception {
+    DaemonIT.Reply r = DaemonIT.get(health);
+    return r.statusCode() == 200 && r.body().contains("\"ok\"");
+  }
+
+  static boolean degraded(URI health) throws Exception {
+    DaemonIT.Reply r = DaemonIT.get(health);
+    return r.statusCode() == 200 && r.body().contains("\"degraded\"");
+  }
+
+  static boolean contains(Path log, String text) throws IOException {
+    return Files.exists(log) && Files.readString(log).contains(text);
+  }
+
+  static long count(Path log, String text) throws IOException {
+    return Files.readAllLines(log).stream().filter(l -> l.contains(text)).count();
+  }
+
+  static List<String> lines(Path a, Path b, String text) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (Path p : a.equals(b) ? List.of(a) : List.of(a, b)) {
+      if (Files.exists(p)) {
+        Files.readAllLines(p).stream().filter(l -> l.contains(text)).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  static List<LocalTime> times(List<String> lines) {
+    List<LocalTime> out = new ArrayList<>();
+    for (String l : lines) {
+      Matcher m = LINE_TIME.matcher(l);
+      if (m.find()) {
+        out.add(LocalTime.parse(m.group(1)));
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  static Duration minGap(List<LocalTime> times) {
+    Duration min = Duration.ofDays(1);
+    for (int i = 1; i < times.size(); i++) {
+      Duration d = Duration.between(times.get(i - 1), times.get(i));
+      min = d.compareTo(min) < 0 ? d : min;
+    }
+    return min;
+  }
+}
