@@ -74,6 +74,29 @@ final class NodeDeployer {
 
     tx.step = DeployStep.UPLOAD;
     log.info("{} on {}: uploading version {} (serial {})", cert, node.name(), version, next.serial());
+    // The shell that is to run the test and the reload starts now and waits: the node's login shell
+    // (rc files and all, a large share of the node's work) overlaps the upload. It runs nothing unless
+    // told to after the switch; when it cannot be started, the test starts its own.
+    NodeSession.PreparedExec shell = null;
+    try {
+      shell = session.prepare(testAndReloadCommands(node));
+    } catch (NodeAccessException e) {
+      log.debug("{} on {}: {}", cert, node.name(), e.getMessage());
+    }
+    try {
+      return install(session, spec, bundle, layout, tx, shell);
+    } finally {
+      if (shell != null) {
+        shell.close();
+      }
+    }
+  }
+
+  /** Stages, switches, tests and reloads, verifies; rolls back what fails. */
+  private NodeResult install(NodeSession session, CertSpec spec, CertificateBundle bundle, RemoteLayout layout, Tx tx,
+      NodeSession.@Nullable PreparedExec shell) throws InterruptedException {
+    NodeSpec node = tx.node;
+    CertFacts next = tx.next;
     RemoteLayout.Staged staged;
     try {
       staged = layout.stage(session, bundle);
@@ -95,7 +118,7 @@ final class NodeDeployer {
     }
 
     tx.step = DeployStep.TEST;
-    Failed failed = testAndReload(session, tx);
+    Failed failed = testAndReload(session, tx, shell);
     if (failed != null && failed.step() == DeployStep.TEST) {
       // Nothing was reloaded: restoring the files is the whole rollback.
       return tx.fail(DeployStep.TEST, failed.problem() + restoreFiles(session, layout, staged, tx)
@@ -109,8 +132,8 @@ final class NodeDeployer {
       String mismatch = firstMismatch(node, spec, next.sha256(), verifyTimeout);
       if (mismatch == null) {
         tx.audit("verify", null, "serving serial " + next.serial());
-        log.info("{} on {}: serving serial {} ({} ms)", cert, node.name(), next.serial(),
-            Duration.between(started, clock.instant()).toMillis());
+        log.info("{} on {}: serving serial {} ({} ms)", tx.cert, node.name(), next.serial(),
+            Duration.between(tx.started, clock.instant()).toMillis());
         return tx.result(NodeStatus.DEPLOYED, DeployStep.DONE, null);
       }
       problem = mismatch;
@@ -127,7 +150,7 @@ final class NodeDeployer {
       return restored;
     }
     NodeSpec node = tx.node;
-    Failed failed = testAndReload(s, tx);
+    Failed failed = testAndReload(s, tx, null);
     if (failed != null && failed.step() == DeployStep.TEST) {
       return "; rolled back files, but the test command fails on the restored files too (" + failed.problem()
           + "), not reloading; new files kept";
@@ -171,16 +194,16 @@ final class NodeDeployer {
   }
 
   /**
-   * Runs the test command and, only when it succeeds, the reload command, both in one exec (one
-   * shell on the node instead of two); null when both succeeded, else the step that failed and what
-   * went wrong on one line. Each command gets its own audit entry, as if run alone.
+   * Runs the test command and, only when it succeeds, the reload command, both in one shell on the
+   * node ({@code shell} when one was prepared, else a new one); null when both succeeded, else the
+   * step that failed and what went wrong on one line. Each command gets its own audit entry, as if
+   * run alone.
    */
-  private @Nullable Failed testAndReload(NodeSession s, Tx tx) {
-    NodeSpec node = tx.node;
-    List<String> commands = List.of(command(node, node.testCommand()), command(node, node.reloadCommand()));
+  private @Nullable Failed testAndReload(NodeSession s, Tx tx, NodeSession.@Nullable PreparedExec shell) {
+    List<String> commands = testAndReloadCommands(tx.node);
     List<ExecResult> results;
     try {
-      results = s.execAll(commands);
+      results = shell != null ? shell.run() : s.execAll(commands);
     } catch (NodeAccessException e) {
       List<ExecResult> finished = e instanceof ExecIncompleteException x ? x.finished() : List.of();
       finished.forEach(r -> tx.auditCommand(r.command(), "ok"));
@@ -200,6 +223,10 @@ final class NodeDeployer {
 
   /** A step that failed, and why. */
   private record Failed(DeployStep step, String problem) {}
+
+  private static List<String> testAndReloadCommands(NodeSpec node) {
+    return List.of(command(node, node.testCommand()), command(node, node.reloadCommand()));
+  }
 
   static String command(NodeSpec node, String command) {
     return node.sudo() ? "sudo -n " + command : command;

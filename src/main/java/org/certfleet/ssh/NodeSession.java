@@ -103,10 +103,10 @@ public final class NodeSession implements AutoCloseable {
    * Runs {@code commands} one after another through one shell on the node and stops after the first
    * that fails: what as many {@link #exec} calls would do, over one channel. Each exec costs the node
    * a channel and a login shell, and a login shell that reads a heavy rc file costs more CPU than
-   * {@code nginx -t} itself. Each command runs in a subshell; after it, the script prints a line
-   * with a per-call random marker and the exit status on both streams, which splits the output back
-   * into one {@link ExecResult} per command. The commands together may take the command timeout
-   * once per command.
+   * {@code nginx -t} itself. Each command runs in a subshell with no input; after it, the script
+   * prints a line with a per-call random marker and the exit status on both streams, which splits the
+   * output back into one {@link ExecResult} per command. The commands together may take the command
+   * timeout once per command.
    *
    * @return one result per command that ran, in order; only the last can have failed, and it is
    *     missing none of the commands' results unless the shell itself died (then the last result
@@ -118,27 +118,116 @@ public final class NodeSession implements AutoCloseable {
     if (commands.isEmpty()) {
       return List.of();
     }
-    Duration timeout = node.ssh().commandTimeout().multipliedBy(commands.size());
+    try (PreparedExec shell = prepare(commands)) {
+      return shell.run();
+    }
+  }
+
+  /**
+   * Starts the shell for {@code commands} now and runs them only when {@link PreparedExec#run} is
+   * called, so that the node's login shell and its rc files start while other work (the upload)
+   * goes on. The script first reads one line from its input and runs nothing unless that line is
+   * the go-ahead {@link PreparedExec#run} sends; closing the {@link PreparedExec} unused ends the
+   * shell's input, and the shell exits having run nothing. Not thread-safe, like this session.
+   */
+  public PreparedExec prepare(List<String> commands) throws NodeAccessException {
+    if (commands.isEmpty()) {
+      throw new IllegalArgumentException("no commands to prepare");
+    }
     String nonce = "certfleet-" + Long.toHexString(ThreadLocalRandom.current().nextLong())
         + Long.toHexString(ThreadLocalRandom.current().nextLong());
     MarkedStream out = new MarkedStream(nonce);
     MarkedStream err = new MarkedStream(nonce);
-    Integer status = null;
-    String broken = null;
-    try (ChannelExec ch = session.createExecChannel(script(commands, nonce))) {
+    ChannelExec ch = null;
+    try {
+      ch = session.createExecChannel(script(commands, nonce));
       ch.setOut(out);
       ch.setErr(err);
-      ch.open().verify(timeout);
-      Set<ClientChannelEvent> events = ch.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
-      if (events.contains(ClientChannelEvent.TIMEOUT)) {
-        broken = "did not finish within " + timeout.toSeconds() + " s";
-      } else {
-        status = ch.getExitStatus();
-      }
+      ch.open().verify(node.ssh().commandTimeout());
+      return new PreparedExec(List.copyOf(commands), nonce, ch, out, err);
     } catch (IOException | RuntimeException e) {
-      broken = "failed to run: " + e.getMessage();
+      if (ch != null) {
+        ch.close(true);
+      }
+      throw new NodeAccessException(where + ": cannot start a shell for `" + commands.get(0) + "`: " + e.getMessage(), e);
     }
-    return collect(where, commands, out, err, status, broken);
+  }
+
+  /**
+   * A shell started by {@link #prepare} that waits for its go-ahead. {@link #run} at most once; always
+   * {@link #close}.
+   */
+  public final class PreparedExec implements AutoCloseable {
+    private final List<String> commands;
+    private final String nonce;
+    private final ChannelExec channel;
+    private final MarkedStream out;
+    private final MarkedStream err;
+    private boolean used;
+
+    private PreparedExec(List<String> commands, String nonce, ChannelExec channel, MarkedStream out,
+        MarkedStream err) {
+      this.commands = commands;
+      this.nonce = nonce;
+      this.channel = channel;
+      this.out = out;
+      this.err = err;
+    }
+
+    /** Sends the go-ahead and waits for the commands; as {@link #execAll}. */
+    public List<ExecResult> run() throws NodeAccessException {
+      if (used) {
+        throw new IllegalStateException("a prepared shell runs once");
+      }
+      used = true;
+      try {
+        if (!channel.isOpen() || channel.isClosing()) {
+          throw new IOException("the channel closed while the shell waited");
+        }
+        OutputStream in = channel.getInvertedIn();
+        in.write(goAhead(nonce));
+        in.flush();
+        in.close();
+      } catch (IOException | RuntimeException e) {
+        // The script runs nothing before it has read the whole go-ahead line, so nothing ran: the shell
+        // went away while it waited (OpenSSH's ChannelTimeout, say). A new one does the work.
+        log.debug("{}: the prepared shell is gone ({}); starting another", where, e.toString());
+        channel.close(true);
+        return execAll(commands);
+      }
+      Duration timeout = node.ssh().commandTimeout().multipliedBy(commands.size());
+      Integer status = null;
+      String broken = null;
+      try {
+        Set<ClientChannelEvent> events = channel.waitFor(EnumSet.of(ClientChannelEvent.CLOSED), timeout);
+        if (events.contains(ClientChannelEvent.TIMEOUT)) {
+          broken = "did not finish within " + timeout.toSeconds() + " s";
+        } else {
+          status = channel.getExitStatus();
+        }
+      } catch (RuntimeException e) {
+        broken = "failed to run: " + e.getMessage();
+      }
+      return collect(where, commands, out, err, status, broken);
+    }
+
+    /** Ends the shell; when {@link #run} was not called, it exits having run nothing. */
+    @Override
+    public void close() {
+      if (!used && channel.isOpen()) {
+        try {
+          channel.getInvertedIn().close();
+        } catch (IOException e) {
+          log.debug("{}: ending a prepared shell's input: {}", where, e.toString());
+        }
+      }
+      channel.close(false);
+    }
+  }
+
+  /** The line that lets a {@link #script} go ahead. */
+  static byte[] goAhead(String nonce) {
+    return (nonce + " go\n").getBytes(StandardCharsets.US_ASCII);
   }
 
   /** Splits what {@link #script} wrote into one result per command; see {@link #execAll}. */
@@ -165,13 +254,19 @@ public final class NodeSession implements AutoCloseable {
     return results;
   }
 
-  /** The POSIX shell script {@link #execAll} runs. */
+  /**
+   * The POSIX shell script {@link #prepare} starts: nothing runs before the {@link #goAhead} line has
+   * been read from the script's input (end of input or any other line: exit), then each command in a
+   * subshell with no input, followed by its marker lines.
+   */
   static String script(List<String> commands, String nonce) {
     StringBuilder b = new StringBuilder();
+    b.append("IFS= read -r certfleet_go || exit 0\n")
+        .append("[ \"$certfleet_go\" = '").append(nonce).append(" go' ] || exit 0\n");
     for (int i = 0; i < commands.size(); i++) {
       // The command on lines of its own, so that a trailing comment in it cannot swallow the ")".
       String mark = "printf '\\n%s %d\\n' '" + nonce + "-" + i + "' \"$s\"";
-      b.append("(\n").append(commands.get(i)).append("\n)\ns=$?\n")
+      b.append("(\n").append(commands.get(i)).append("\n) </dev/null\ns=$?\n")
           .append(mark).append('\n')
           .append(mark).append(" >&2\n")
           .append("[ \"$s\" -eq 0 ] || exit \"$s\"\n");

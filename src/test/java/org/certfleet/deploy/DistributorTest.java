@@ -211,6 +211,45 @@ class DistributorTest {
   }
 
   @Test
+  void theShellStartedDuringTheUploadTestsOnlyTheSwitchedFiles() throws Exception {
+    FakeNode n = node("n1");
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.DEPLOYED);
+    assertThat(n.execs()).isEqualTo(1);
+    assertThat(n.linksAtTest()).containsExactly("../../archive/" + CERT + "/fullchain2.pem");
+  }
+
+  @Test
+  void aShellThatEndedWhileItWaitedIsReplacedByANewOne() throws Exception {
+    FakeNode n = node("n1");
+    n.shellsToEndAtOnce.set(1);
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).as(String.valueOf(r.detail())).isEqualTo(NodeStatus.DEPLOYED);
+    assertThat(n.execs()).isEqualTo(2);
+    assertThat(n.commands()).containsExactly("nginx -t", "nginx -s reload");
+  }
+
+  @Test
+  void aFailedUploadRunsNothingInTheShellThatWasWaitingForIt() throws Exception {
+    FakeNode n = node("n1");
+    // A leftover that cannot be removed (a directory that is not empty) stops the staging.
+    Files.createDirectories(n.file(ARCHIVE + "/.certfleet-stuck.tmp/inside"));
+
+    NodeResult r = distribute(config(), false).nodes().get(0);
+
+    assertThat(r.status()).isEqualTo(NodeStatus.FAILED);
+    assertThat(r.step()).isEqualTo(DeployStep.UPLOAD);
+    assertThat(n.execs()).isEqualTo(1);
+    assertThat(n.commands()).isEmpty();
+    assertThat(linkTarget(n, "fullchain")).endsWith("fullchain1.pem");
+    assertThat(sha(n.served(CERT))).isEqualTo(old.facts().sha256());
+  }
+
+  @Test
   void linksAreRestoredOnAServerWhoseListingsFollowThem() throws Exception {
     FakeNode n = node("n1");
     n.listingsFollowLinks = true;

@@ -3,11 +3,15 @@ package org.certfleet.ssh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link NodeSession#execAll}'s script and output splitting, run by a real {@code /bin/sh} as sshd
@@ -15,6 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class ExecScriptTest {
   private static final String NONCE = "certfleet-0123456789abcdef";
+
+  @TempDir Path dir;
 
   @Test
   void runsEachCommandAndSplitsItsOutputAndStatus() throws Exception {
@@ -73,6 +79,34 @@ class ExecScriptTest {
             .containsExactly("echo first"));
   }
 
+  @Test
+  void nothingRunsUntilTheGoAheadLineArrivesAndCommandsReadNoMoreInput() throws Exception {
+    Path marker = dir.resolve("ran");
+    List<String> commands = List.of("touch '" + marker + "'; cat", "echo second");
+    String script = NodeSession.script(commands, NONCE);
+
+    for (byte[] input : List.of(new byte[0], "certfleet-0123456789abcdef go-ish\n".getBytes(StandardCharsets.US_ASCII),
+        "go\n".getBytes(StandardCharsets.US_ASCII))) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      int status = shell(script, input, out, new ByteArrayOutputStream());
+      assertThat(status).isZero();
+      assertThat(out.size()).isZero();
+      assertThat(marker).doesNotExist();
+    }
+
+    // After the go-ahead, more input (a stray line, a bug) reaches no command: cat ends at once.
+    NodeSession.MarkedStream out = new NodeSession.MarkedStream(NONCE);
+    NodeSession.MarkedStream err = new NodeSession.MarkedStream(NONCE);
+    byte[] input = (new String(NodeSession.goAhead(NONCE), StandardCharsets.US_ASCII) + "more input\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    int status = shell(script, input, out, err);
+    List<ExecResult> r = NodeSession.collect("node n1", commands, out, err, status, null);
+    assertThat(marker).exists();
+    assertThat(r).extracting(ExecResult::exitStatus).containsExactly(0, 0);
+    assertThat(r.get(0).stdout()).isEmpty();
+    assertThat(r.get(1).stdout()).isEqualTo("second\n");
+  }
+
   private static List<ExecResult> run(List<String> commands) throws Exception {
     NodeSession.MarkedStream out = new NodeSession.MarkedStream(NONCE);
     NodeSession.MarkedStream err = new NodeSession.MarkedStream(NONCE);
@@ -80,8 +114,14 @@ class ExecScriptTest {
     return NodeSession.collect("node n1", commands, out, err, status, null);
   }
 
+  /** Runs the script as a prepared shell that is told to go ahead. */
   private static int shell(String script, OutputStream out, OutputStream err) throws Exception {
+    return shell(script, NodeSession.goAhead(NONCE), out, err);
+  }
+
+  private static int shell(String script, byte[] input, OutputStream out, OutputStream err) throws Exception {
     Process p = new ProcessBuilder("/bin/sh", "-c", script).start();
+    p.getOutputStream().write(input);
     p.getOutputStream().close();
     Thread t = new Thread(() -> copy(p.getErrorStream(), err));
     t.start();

@@ -72,11 +72,17 @@ public final class FakeNode implements AutoCloseable {
    * OpenSSH reports the link itself, as lstat and this fake by default do).
    */
   public volatile boolean listingsFollowLinks;
+  /**
+   * How many of the next multi-command execs end at once, before reading any input, as a channel
+   * closed by the server (OpenSSH's ChannelTimeout) would.
+   */
+  public final AtomicInteger shellsToEndAtOnce = new AtomicInteger();
   /** When > 0, the session is closed when this many SFTP write requests have arrived. */
   public volatile int dropAfterWrites = 0;
   private final AtomicInteger writes = new AtomicInteger();
   private final AtomicInteger execs = new AtomicInteger();
   private final AtomicInteger sessions = new AtomicInteger();
+  private final List<String> linksAtTest = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong connectedAt = new AtomicLong();
   private final Map<String, AtomicInteger> sftpRequests = new ConcurrentHashMap<>();
 
@@ -160,6 +166,16 @@ public final class FakeNode implements AutoCloseable {
   /** The node's path as the deployer sees it, e.g. {@code /etc/letsencrypt} → a real file. */
   public Path file(String nodePath) {
     return root.resolve(nodePath.substring(1));
+  }
+
+  /**
+   * Where certbot-layout {@code live/*}{@code /fullchain.pem} links pointed each time {@code nginx -t}
+   * ran in a multi-command exec: what the test saw.
+   */
+  public List<String> linksAtTest() {
+    synchronized (linksAtTest) {
+      return List.copyOf(linksAtTest);
+    }
   }
 
   /** How many SSH connections were made to this node. */
@@ -375,6 +391,8 @@ public final class FakeNode implements AutoCloseable {
   /** One exec request: recorded, then answered like the real tool would. */
   private final class Recorded implements Command {
     private final String command;
+    private java.io.InputStream in;
+    private volatile Process process;
     private OutputStream out;
     private OutputStream err;
     private ExitCallback exit;
@@ -384,7 +402,9 @@ public final class FakeNode implements AutoCloseable {
     }
 
     @Override
-    public void setInputStream(java.io.InputStream in) {}
+    public void setInputStream(java.io.InputStream in) {
+      this.in = in;
+    }
 
     @Override
     public void setOutputStream(OutputStream out) {
@@ -405,7 +425,7 @@ public final class FakeNode implements AutoCloseable {
     public void start(ChannelSession channel, Environment env) throws IOException {
       execs.incrementAndGet();
       if (command.contains("\n")) {
-        runScript();
+        startScript();
         return;
       }
       commands.add(command);
@@ -441,44 +461,73 @@ public final class FakeNode implements AutoCloseable {
     }
 
     /**
-     * A multi-line command (several commands in one exec) runs in a real {@code /bin/sh}, where
-     * {@code nginx} and {@code sudo} are shell functions that answer as above and log each call; the
-     * calls are recorded in order and a successful reload takes effect when the script ends.
+     * A multi-line command (several commands in one exec) runs in a real {@code /bin/sh}, on its own
+     * thread and with the channel's input piped to it (the script waits for a go-ahead line there),
+     * where {@code nginx} and {@code sudo} are shell functions that answer as above and log each call;
+     * the calls are recorded in order and a successful reload takes effect when the script ends.
      */
-    private void runScript() throws IOException {
+    private void startScript() throws IOException {
       Path dir = Files.createTempDirectory(root.getParent(), "exec");
       Path log = dir.resolve("calls");
       Path stdout = dir.resolve("out");
       Path stderr = dir.resolve("err");
       ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SHELL_FAKES + command);
       pb.environment().put("FAKE_LOG", log.toString());
+      pb.environment().put("FAKE_ROOT", root.toString());
       pb.environment().put("FAKE_TEST_EXIT", Integer.toString(testExit));
       pb.environment().put("FAKE_TEST_STDERR", testStderr);
       pb.environment().put("FAKE_RELOAD_EXIT", Integer.toString(reloadExit));
-      pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.redirectOutput(stdout.toFile());
       pb.redirectError(stderr.toFile());
-      int rc;
-      try {
-        rc = pb.start().waitFor();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted", e);
+      process = pb.start();
+      Process p = process;
+      if (shellsToEndAtOnce.getAndUpdate(k -> Math.max(0, k - 1)) > 0) {
+        p.destroy();
       }
-      List<String> calls = Files.exists(log) ? Files.readAllLines(log) : List.of();
-      commands.addAll(calls);
-      if (calls.stream().anyMatch(c -> c.endsWith("nginx -s reload")) && reloadExit == 0 && reloadTakesEffect) {
-        reload();
-      }
-      out.write(Files.readAllBytes(stdout));
-      err.write(Files.readAllBytes(stderr));
-      out.flush();
-      err.flush();
-      exit.onExit(rc);
+      Thread feed = new Thread(() -> {
+        try (OutputStream to = p.getOutputStream()) {
+          in.transferTo(to);
+        } catch (IOException e) {
+          // the script exited, or the channel closed: nothing more to pass on
+        }
+      }, "fake-node-stdin");
+      feed.setDaemon(true);
+      feed.start();
+      Thread wait = new Thread(() -> {
+        try {
+          int rc = p.waitFor();
+          List<String> calls = Files.exists(log) ? Files.readAllLines(log) : List.of();
+          commands.addAll(calls);
+          Path links = dir.resolve("calls.links");
+          if (Files.exists(links)) {
+            linksAtTest.addAll(Files.readAllLines(links));
+          }
+          if (calls.stream().anyMatch(c -> c.endsWith("nginx -s reload")) && reloadExit == 0 && reloadTakesEffect) {
+            reload();
+          }
+          out.write(Files.readAllBytes(stdout));
+          err.write(Files.readAllBytes(stderr));
+          out.flush();
+          err.flush();
+          exit.onExit(rc);
+        } catch (IOException e) {
+          exit.onExit(255, e.toString());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "fake-node-script");
+      wait.setDaemon(true);
+      wait.start();
     }
 
     @Override
-    public void destroy(ChannelSession channel) {}
+    public void destroy(ChannelSession channel) {
+      Process p = process;
+      if (p != null) {
+        // as sshd does when the channel closes under a running command: no more input
+        p.destroy();
+      }
+    }
   }
 
   private static final String SHELL_FAKES = """
@@ -486,6 +535,9 @@ public final class FakeNode implements AutoCloseable {
         printf '%snginx %s\\n' "$FAKE_SUDO" "$*" >>"$FAKE_LOG"
         case "$*" in
           -t)
+            for l in "$FAKE_ROOT"/etc/letsencrypt/live/*/fullchain.pem; do
+              if [ -L "$l" ]; then readlink "$l" >>"$FAKE_LOG.links"; fi
+            done
             if [ "$FAKE_TEST_EXIT" -eq 0 ]; then
               echo 'nginx: configuration file /etc/nginx/nginx.conf test is successful' >&2
             else
