@@ -7,67 +7,44 @@ import java.io.IOException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import org.certfleet.acme.AccountRepository;
 import org.certfleet.acme.AccountRepositoryContract;
-import org.certfleet.db.Database;
 import org.certfleet.testing.TestCertificates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The account contract against a real PostgreSQL, plus the sealing of the account key. */
 class JdbcAccountRepositoryTest extends AccountRepositoryContract {
-  static TestDatabase db;
-  static Database one;
-  static Database two;
+  @RegisterExtension static final TwoInstances DB = new TwoInstances();
   static final KeyCipher CIPHER = new KeyCipher(KeyCipherTest.randomKey());
-
-  @BeforeAll
-  static void start() throws SQLException {
-    db = TestDatabase.create();
-    one = db.instance();
-    two = db.instance();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
-
-  @BeforeEach
-  void clear() throws SQLException {
-    db.clear();
-  }
 
   @Override
   protected AccountRepository repository() {
-    return new JdbcAccountRepository(one.dataSource(), CIPHER);
+    return new JdbcAccountRepository(DB.one().dataSource(), CIPHER);
   }
 
   @Override
   protected AccountRepository sameStateElsewhere() {
-    return new JdbcAccountRepository(two.dataSource(), CIPHER);
+    return new JdbcAccountRepository(DB.two().dataSource(), CIPHER);
   }
 
   @Test
   void theAccountKeyIsSealedForItsDirectoryOnly() throws Exception {
     repository().save(STAGING, new AccountRepository.StoredAccount(TestCertificates.ecP256(), null));
-    try (Connection c = db.db.connect(); Statement st = c.createStatement();
+    try (Connection c = DB.db().db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT key_sealed FROM certfleet_acme_account")) {
       rs.next();
       assertThat(new String(rs.getBytes(1), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("PRIVATE KEY");
     }
     // The staging account's key copied to the production directory's row does not open there.
-    db.execute("INSERT INTO certfleet_acme_account (directory, key_sealed) SELECT '" + PEBBLE
+    DB.db().execute("INSERT INTO certfleet_acme_account (directory, key_sealed) SELECT '" + PEBBLE
         + "', key_sealed FROM certfleet_acme_account");
 
     assertThatThrownBy(() -> repository().load(PEBBLE)).isInstanceOf(IOException.class)
         .hasMessage("acme_account/key/" + PEBBLE + ": the encrypted value does not verify: it was altered, or copied"
             + " from another row or column");
-    assertThatThrownBy(() -> new JdbcAccountRepository(one.dataSource(), new KeyCipher(KeyCipherTest.randomKey()))
+    assertThatThrownBy(() -> new JdbcAccountRepository(DB.one().dataSource(), new KeyCipher(KeyCipherTest.randomKey()))
         .load(STAGING)).hasMessageContaining("encrypted with another key");
     assertThat(repository().load(URI.create("https://other.example/dir"))).isEmpty();
   }

@@ -16,33 +16,12 @@ import org.certfleet.alert.AlertState;
 import org.certfleet.alert.AlertStateStore;
 import org.certfleet.alert.AlertStateStoreContract;
 import org.certfleet.db.Database;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The alert state contract against a real PostgreSQL, plus crash and corruption behaviour. */
 class JdbcAlertStateStoreTest extends AlertStateStoreContract {
-  static TestDatabase db;
-  static Database one;
-  static Database two;
-
-  @BeforeAll
-  static void start() throws SQLException {
-    db = TestDatabase.create();
-    one = db.instance();
-    two = db.instance();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
-
-  @BeforeEach
-  void clear() throws SQLException {
-    db.clear();
-  }
+  @RegisterExtension static final TwoInstances DB = new TwoInstances();
 
   private static AlertStateStore on(Database d) {
     return new JdbcAlertStateStore(d.dataSource(), DatabaseStateStores.ALERT_STATE_LOCK, t -> Thread.sleep(t.toMillis()));
@@ -50,18 +29,18 @@ class JdbcAlertStateStoreTest extends AlertStateStoreContract {
 
   @Override
   protected AlertStateStore store() {
-    return on(one);
+    return on(DB.one());
   }
 
   @Override
   protected AlertStateStore sameStateElsewhere() {
-    return on(two);
+    return on(DB.two());
   }
 
   @Override
   protected List<String> peekOutboxKeys() throws IOException {
     List<String> keys = new ArrayList<>();
-    try (Connection c = db.db.connect(); Statement st = c.createStatement();
+    try (Connection c = DB.db().db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT state FROM certfleet_alert_state")) {
       if (rs.next()) {
         for (JsonNode q : new ObjectMapper().readTree(rs.getString(1)).path("outbox")) {
@@ -77,7 +56,7 @@ class JdbcAlertStateStoreTest extends AlertStateStoreContract {
   @Test
   void aHolderWhoseSessionEndsReleasesTheLock() throws Exception {
     // A holder that dies (kill -9) loses its connection; the server then drops the session's lock.
-    try (Connection dying = db.db.connect(); Statement st = dying.createStatement()) {
+    try (Connection dying = DB.db().db.connect(); Statement st = dying.createStatement()) {
       try (ResultSet rs = st.executeQuery("SELECT pg_try_advisory_lock(" + DatabaseStateStores.ALERT_STATE_LOCK + ")")) {
         assertThat(rs.next() && rs.getBoolean(1)).as("nobody else holds the alert state").isTrue();
       }
@@ -93,14 +72,14 @@ class JdbcAlertStateStoreTest extends AlertStateStoreContract {
 
   @Test
   void anUnreadableStateIsSetAsideAndTheBookStartsEmpty() throws Exception {
-    db.execute("INSERT INTO certfleet_alert_state (id, state) VALUES (1, '{\"problems\": [1, 2')");
+    DB.db().execute("INSERT INTO certfleet_alert_state (id, state) VALUES (1, '{\"problems\": [1, 2')");
 
     try (AlertStateStore.Lock lock = store().lock(Duration.ofSeconds(5))) {
       AlertState s = lock.load();
       assertThat(s.problems).isEmpty();
       assertThat(s.outbox).isEmpty();
     }
-    try (Connection c = db.db.connect(); Statement st = c.createStatement();
+    try (Connection c = DB.db().db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT state, (SELECT count(*) FROM certfleet_alert_state) FROM"
             + " certfleet_alert_state_corrupt")) {
       assertThat(rs.next()).isTrue();

@@ -10,53 +10,31 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.certfleet.cert.CertificateBundle;
-import org.certfleet.db.Database;
 import org.certfleet.store.CertificateStore;
 import org.certfleet.store.CertificateStoreContract;
 import org.certfleet.store.Lineage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The store contract against a real PostgreSQL, plus what only the database can get wrong. */
 class JdbcCertificateStoreTest extends CertificateStoreContract {
-  static TestDatabase db;
-  static Database one;
-  static Database two;
+  @RegisterExtension static final TwoInstances DB = new TwoInstances();
   static final KeyCipher CIPHER = new KeyCipher(KeyCipherTest.randomKey());
-
-  @BeforeAll
-  static void start() throws SQLException {
-    db = TestDatabase.create();
-    one = db.instance();
-    two = db.instance();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
-
-  @BeforeEach
-  void clear() throws SQLException {
-    db.clear();
-  }
 
   @Override
   protected CertificateStore writable() {
-    return new JdbcCertificateStore(one.dataSource(), CIPHER, true);
+    return new JdbcCertificateStore(DB.one().dataSource(), CIPHER, true);
   }
 
   /** Another instance: its own pool, the same key. */
   @Override
   protected CertificateStore anotherWriter() {
-    return new JdbcCertificateStore(two.dataSource(), CIPHER, true);
+    return new JdbcCertificateStore(DB.two().dataSource(), CIPHER, true);
   }
 
   @Override
   protected CertificateStore readOnly() {
-    return new JdbcCertificateStore(two.dataSource(), CIPHER, false);
+    return new JdbcCertificateStore(DB.two().dataSource(), CIPHER, false);
   }
 
   @Test
@@ -64,7 +42,7 @@ class JdbcCertificateStoreTest extends CertificateStoreContract {
     CertificateBundle b = bundle(MEDIA);
     writable().save(MEDIA, b);
 
-    try (Connection c = db.db.connect(); Statement st = c.createStatement();
+    try (Connection c = DB.db().db.connect(); Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT fullchain_pem, privkey_sealed, sha256, serial FROM certfleet_lineage_version")) {
       rs.next();
       assertThat(rs.getString(1)).isEqualTo(new String(b.fullchainPem(), java.nio.charset.StandardCharsets.US_ASCII));
@@ -82,7 +60,7 @@ class JdbcCertificateStoreTest extends CertificateStoreContract {
   void aWrongKeyIsAClearErrorAndNeverAKey() throws IOException {
     writable().save(MEDIA, bundle(MEDIA));
     KeyCipher other = new KeyCipher(KeyCipherTest.randomKey());
-    JdbcCertificateStore wrong = new JdbcCertificateStore(one.dataSource(), other, true);
+    JdbcCertificateStore wrong = new JdbcCertificateStore(DB.one().dataSource(), other, true);
 
     assertThat(wrong.find(MEDIA)).as("facts need no key").isPresent();
     assertThatThrownBy(() -> wrong.load(MEDIA, 1)).isInstanceOf(IOException.class)
@@ -99,7 +77,7 @@ class JdbcCertificateStoreTest extends CertificateStoreContract {
     store.save(MEDIA, bundle(MEDIA));
     // Someone with database access swaps version 1's key for version 2's: it must not open, and version 1
     // must never become current.
-    db.execute("UPDATE certfleet_lineage_version SET privkey_sealed = (SELECT privkey_sealed FROM"
+    DB.db().execute("UPDATE certfleet_lineage_version SET privkey_sealed = (SELECT privkey_sealed FROM"
         + " certfleet_lineage_version WHERE name = 'media.hachyderm.io' AND version = 2)"
         + " WHERE name = 'media.hachyderm.io' AND version = 1");
 
@@ -115,12 +93,12 @@ class JdbcCertificateStoreTest extends CertificateStoreContract {
     CertificateBundle first = bundle(MEDIA);
     store.save(MEDIA, first);
     // The version insert fails inside the transaction (after the row lock and the number were taken).
-    db.execute("ALTER TABLE certfleet_lineage_version ADD CONSTRAINT no_second CHECK (version < 2)");
+    DB.db().execute("ALTER TABLE certfleet_lineage_version ADD CONSTRAINT no_second CHECK (version < 2)");
     try {
       assertThatThrownBy(() -> store.save(MEDIA, bundle(MEDIA))).isInstanceOf(IOException.class)
           .hasMessageStartingWith("media.hachyderm.io: saving a new version: shared database: ");
     } finally {
-      db.execute("ALTER TABLE certfleet_lineage_version DROP CONSTRAINT no_second");
+      DB.db().execute("ALTER TABLE certfleet_lineage_version DROP CONSTRAINT no_second");
     }
 
     Lineage l = store.find(MEDIA).orElseThrow();
@@ -132,7 +110,7 @@ class JdbcCertificateStoreTest extends CertificateStoreContract {
   @Test
   void theCurrentVersionCanOnlyPointAtAStoredVersion() throws Exception {
     writable().save(MEDIA, bundle(MEDIA));
-    assertThatThrownBy(() -> db.execute("UPDATE certfleet_lineage SET current_version = 5")).isInstanceOf(SQLException.class)
+    assertThatThrownBy(() -> DB.db().execute("UPDATE certfleet_lineage SET current_version = 5")).isInstanceOf(SQLException.class)
         .hasMessageContaining("certfleet_lineage_current_fk");
   }
 
@@ -141,7 +119,7 @@ class JdbcCertificateStoreTest extends CertificateStoreContract {
     CertificateStore store = writable();
     store.writeMetadata(org.certfleet.store.LineageMetadata.empty(MEDIA.value())
         .withNextAttemptNotBefore(T));
-    try (Connection c = db.db.connect();
+    try (Connection c = DB.db().db.connect();
         PreparedStatement st = c.prepareStatement("SELECT metadata FROM certfleet_lineage WHERE name = ?")) {
       st.setString(1, MEDIA.value());
       try (ResultSet rs = st.executeQuery()) {

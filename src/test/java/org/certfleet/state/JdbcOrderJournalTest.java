@@ -4,55 +4,32 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.URI;
-import java.sql.SQLException;
 import org.certfleet.acme.OrderJournal;
 import org.certfleet.acme.OrderJournalContract;
-import org.certfleet.db.Database;
 import org.certfleet.testing.TestCertificates;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The order journal contract against a real PostgreSQL, plus the binding of a key to its order. */
 class JdbcOrderJournalTest extends OrderJournalContract {
-  static TestDatabase db;
-  static Database one;
-  static Database two;
+  @RegisterExtension static final TwoInstances DB = new TwoInstances();
   static final KeyCipher CIPHER = new KeyCipher(KeyCipherTest.randomKey());
-
-  @BeforeAll
-  static void start() throws SQLException {
-    db = TestDatabase.create();
-    one = db.instance();
-    two = db.instance();
-  }
-
-  @AfterAll
-  static void stop() {
-    db.close();
-  }
-
-  @BeforeEach
-  void clear() throws SQLException {
-    db.clear();
-  }
 
   @Override
   protected OrderJournal journal() {
-    return new JdbcOrderJournal(one.dataSource(), CIPHER);
+    return new JdbcOrderJournal(DB.one().dataSource(), CIPHER);
   }
 
   @Override
   protected OrderJournal sameStateElsewhere() {
-    return new JdbcOrderJournal(two.dataSource(), CIPHER);
+    return new JdbcOrderJournal(DB.two().dataSource(), CIPHER);
   }
 
   @Test
   void aKeyDoesNotOpenUnderAnotherOrder() throws Exception {
     journal().record(MEDIA, new OrderJournal.PendingOrder(URI.create("https://ca.example/order/1").toURL(),
         TestCertificates.ecP256()));
-    db.execute("UPDATE certfleet_acme_order SET location = 'https://ca.example/order/2'");
+    DB.db().execute("UPDATE certfleet_acme_order SET location = 'https://ca.example/order/2'");
 
     assertThatThrownBy(() -> journal().pending(MEDIA)).isInstanceOf(IOException.class)
         .hasMessage("acme_order/key/media.hachyderm.io/https://ca.example/order/2: the encrypted value does not verify:"
