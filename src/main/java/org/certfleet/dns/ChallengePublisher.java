@@ -108,8 +108,8 @@ public final class ChallengePublisher {
   }
 
   /**
-   * Removes the records a previous run presented and never removed. Call it holding the state lock,
-   * before publishing anything: then every journalled record is stale. A record whose provider is no
+   * Removes the records a previous run presented and never removed. Call it before publishing anything;
+   * records of another process that is still running are left to it. A record whose provider is no
    * longer configured, or whose removal fails, stays journalled and is logged; the sweep never fails
    * the run.
    *
@@ -128,6 +128,9 @@ public final class ChallengePublisher {
     for (RecordJournal.Entry e : stale) {
       if (Thread.interrupted()) {
         throw new InterruptedException();
+      }
+      if (e.ownedByAnotherLiveProcess()) {
+        continue;
       }
       DnsProvider provider;
       try {

@@ -19,11 +19,27 @@ public interface RecordJournal {
   /** What was presented and never removed. */
   List<Entry> leftovers() throws IOException;
 
-  /** @param provider the DNS provider's name in certs.yaml */
-  record Entry(String provider, TxtRecord record) {
+  /**
+   * @param provider the DNS provider's name in certs.yaml
+   * @param owner the pid of the process that presented it; 0 when unknown
+   */
+  record Entry(String provider, TxtRecord record, long owner) {
     public Entry {
       Objects.requireNonNull(provider, "provider");
       Objects.requireNonNull(record, "record");
+    }
+
+    public Entry(String provider, TxtRecord record) {
+      this(provider, record, 0);
+    }
+
+    /**
+     * Whether another process that is still running presented it: that process may be using it right
+     * now (a CLI run next to a clustered daemon shares the state directory without its lock).
+     */
+    public boolean ownedByAnotherLiveProcess() {
+      return owner != 0 && owner != ProcessHandle.current().pid()
+          && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false);
     }
   }
 

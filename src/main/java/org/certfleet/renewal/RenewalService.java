@@ -133,7 +133,7 @@ public final class RenewalService {
     ChallengePublisher publisher = new ChallengePublisher(dns, new PropagationCheck(dns, clock, sleeper), sleeper,
         prop.timeout(), prop.interval(), prop.extraWait(), new StateRecordJournal(config.stateDir()));
     Map<String, DnsProvider> instances = new ConcurrentHashMap<>();
-    // Records a killed run presented and never removed; under the state lock nothing else can be using them.
+    // Records a killed run presented and never removed (those of a process still running are its own).
     publisher.sweep(name -> config.dns().provider(name)
         .map(spec -> instances.computeIfAbsent(spec.name(), n -> providers.create(spec, secrets))).orElse(null));
 

@@ -24,14 +24,30 @@ class StateRecordJournalTest {
     new StateRecordJournal(state).presenting("bind", MEDIA); // presented again on a retry: one entry
 
     StateRecordJournal later = new StateRecordJournal(state);
-    assertThat(later.leftovers()).containsExactly(new RecordJournal.Entry("bind", MEDIA),
-        new RecordJournal.Entry("route53", FILES));
+    long me = ProcessHandle.current().pid();
+    assertThat(later.leftovers()).containsExactlyInAnyOrder(new RecordJournal.Entry("bind", MEDIA, me),
+        new RecordJournal.Entry("route53", FILES, me));
     assertThat(Files.getPosixFilePermissions(state.resolve("acme/dns-records.json")))
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
     later.removed("bind", MEDIA);
     later.removed("bind", FILES); // another provider's record of that name: not this one
-    assertThat(new StateRecordJournal(state).leftovers()).containsExactly(new RecordJournal.Entry("route53", FILES));
+    assertThat(new StateRecordJournal(state).leftovers()).containsExactly(new RecordJournal.Entry("route53", FILES, me));
+  }
+
+  @Test
+  void onlyARecordOfAnotherProcessStillRunningIsLeftToItsOwner() throws Exception {
+    Process other = new ProcessBuilder("sleep", "30").start();
+    try {
+      assertThat(new RecordJournal.Entry("bind", MEDIA, other.pid()).ownedByAnotherLiveProcess()).isTrue();
+      assertThat(new RecordJournal.Entry("bind", MEDIA, ProcessHandle.current().pid()).ownedByAnotherLiveProcess())
+          .as("this process's own: stale when a sweep runs").isFalse();
+      assertThat(new RecordJournal.Entry("bind", MEDIA, 0).ownedByAnotherLiveProcess()).isFalse();
+    } finally {
+      other.destroyForcibly();
+      other.waitFor();
+    }
+    assertThat(new RecordJournal.Entry("bind", MEDIA, other.pid()).ownedByAnotherLiveProcess()).as("it ended").isFalse();
   }
 
   @Test
