@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PostgreSQL, with a schedule in seconds: each fire of a job runs on exactly one instance and a due
  * renewal is ordered once; SIGKILL of the instance in the middle of a renewal hands the renewal to the
  * other (the failover time is measured and printed); the database stopped for a while makes both
- * degraded on /healthz, and they recover on their own.
+ * degraded on /healthz, and they recover on their own; a problem both instances find reaches the chat
+ * once, and each fire of the report posts once.
  *
  * <p>The two instances share the database for everything: the schedule, the job distribution, the
  * certificate locks and the state (certificates, account, order journal, alerts, audit), whose private
@@ -58,6 +59,8 @@ class ClusterIT {
 
   @TempDir Path dir;
   PostgresServer.Db db;
+  /** The chat webhook both instances post to, when a test has one. */
+  ChatReceiver chat;
   final List<Process> started = new ArrayList<>();
 
   @BeforeAll
@@ -82,6 +85,9 @@ class ClusterIT {
       p.waitFor(10, TimeUnit.SECONDS);
     }
     pg.start(); // in case a test left it stopped
+    if (chat != null) {
+      chat.close();
+    }
     // The instances' logs, for a failure's post-mortem.
     Path keep = Path.of("target", "cluster-it", test.getTestMethod().map(m -> m.getName()).orElse("test"));
     Files.createDirectories(keep);
@@ -94,6 +100,12 @@ class ClusterIT {
 
   /** A config for instance {@code i}: the shared database, and a state directory of its own (as on its own host). */
   Path config(int i, String certs, String renewalCheck, String inventoryScan, String report) throws IOException {
+    return config(i, certs, renewalCheck, inventoryScan, report, "");
+  }
+
+  /** As above, with {@code extra} YAML (top-level sections) appended. */
+  Path config(int i, String certs, String renewalCheck, String inventoryScan, String report, String extra)
+      throws IOException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
       port = s.getLocalPort();
@@ -101,6 +113,9 @@ class ClusterIT {
     Path slow = dir.resolve("slow-dns.sh");
     Files.writeString(slow, "#!/bin/sh\nsleep 60\nexit 1\n"); // if it is ever reached: slow as well
     Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwx------"));
+    Path failing = dir.resolve("failing-dns.sh");
+    Files.writeString(failing, "#!/bin/sh\necho 'zone refused' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(failing, PosixFilePermissions.fromString("rwx------"));
     Path cfg = dir.resolve("certs-" + i + ".yaml");
     Files.writeString(cfg, """
         acme: {directory: "%s", email: ops@hachyderm.io, agree-to-terms: true, ca-certificates: "%s"}
@@ -108,6 +123,7 @@ class ClusterIT {
           propagation: {resolvers: ["127.0.0.1:%d"]}
           providers:
             - {name: slow, type: exec, options: {command: "%s", timeout: 120s}}
+            - {name: failing, type: exec, options: {command: "%s", timeout: 10s}}
         certificates:
         %s
         nodes: []
@@ -121,8 +137,9 @@ class ClusterIT {
           encryption-key: ${env:STATE_KEY}
           check-in-interval: %ds
           connect-timeout: 5s
-        """.formatted(ca.directory(), ca.tlsCaFile(), silentDns.getLocalPort(), slow, certs, renewalCheck, inventoryScan, report, port,
-        dir.resolve("state-" + i), db.jdbcUrl(), db.user(), CHECKIN.toSeconds()));
+        %s
+        """.formatted(ca.directory(), ca.tlsCaFile(), silentDns.getLocalPort(), slow, failing, certs, renewalCheck,
+        inventoryScan, report, port, dir.resolve("state-" + i), db.jdbcUrl(), db.user(), CHECKIN.toSeconds(), extra));
     return cfg;
   }
 
@@ -139,6 +156,9 @@ class ClusterIT {
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().put("DB_PASSWORD", db.password());
     pb.environment().put("STATE_KEY", STATE_KEY);
+    if (chat != null) {
+      pb.environment().put("CHAT_URL", chat.url());
+    }
     return pb;
   }
 
@@ -276,6 +296,109 @@ class ClusterIT {
         >= watchesBefore + 2);
     assertThat(ca.newOrderCount()).as("nothing renewed twice").isEqualTo(orders);
     assertThat(Files.readString(logA) + Files.readString(logB)).doesNotContain(db.password());
+  }
+
+  @Test
+  void anAlertAndEachReportReachTheChatOnce() throws Exception {
+    db = pg.newDatabase();
+    chat = new ChatReceiver();
+    // A certificate whose DNS provider refuses at once: its renewal fails on whichever instance runs it, the
+    // back-off (a minute, shared in the database) holds the next attempt beyond the test, and the failure is a
+    // finding of every monitoring cycle on both instances; each must reach the chat once.
+    String certs = "  - {name: broken.hachyderm.io, domains: [broken.hachyderm.io], dns-provider: failing, deploy-to: []}";
+    String alerts = """
+        alerts:
+          channels:
+            - {name: ops, type: webhook, options: {url: "${env:CHAT_URL}"}}
+        """;
+    Path a = config(1, certs, "0/5 * * * * ?", "0/5 * * * * ?", "0/10 * * * * ?", alerts);
+    Path b = config(2, certs, "0/5 * * * * ?", "0/5 * * * * ?", "0/10 * * * * ?", alerts);
+    migrate(a);
+    Path logA = dir.resolve("a.log");
+    Path logB = dir.resolve("b.log");
+    daemon(a, logA);
+    daemon(b, logB);
+    String failedKey = "RENEWAL_FAILED:broken.hachyderm.io";
+    DaemonIT.await(Duration.ofSeconds(90), "the renewal failure in the chat", () -> chat.firing(failedKey) >= 1);
+    Instant failed = Instant.now();
+    Thread.sleep(35_000); // seven monitoring cycles and three or four reports, shared out between the two
+
+    assertThat(Duration.between(failed, Instant.now())).as("still inside the back-off").isLessThan(Duration.ofSeconds(55));
+    assertThat(lines(logA, logB, "watch: started").size()).as("monitoring cycles").isGreaterThanOrEqualTo(6);
+    java.util.Map<String, Long> firing = chat.firingByKey();
+    assertThat(firing).as("alerts received, by key").containsKey(failedKey);
+    assertThat(firing.entrySet()).as("each alert once, though both instances evaluated it " + firing)
+        .allSatisfy(e -> assertThat(e.getValue()).as(e.getKey()).isEqualTo(1L));
+    // Each fire of the report runs on one instance and posts once: as many posts as runs, none close together.
+    List<LocalTime> runs = times(lines(logA, logB, "report: delivered"));
+    assertThat(runs).as("report runs").hasSizeGreaterThanOrEqualTo(3);
+    assertThat(chat.reportsReceived()).as("reports received").hasSize(runs.size());
+    assertThat(minGap(chat.reportsReceived())).as("reports " + chat.reportsReceived()).isGreaterThan(Duration.ofSeconds(5));
+    assertThat(chat.bodies()).as("nothing secret in the chat").noneMatch(body -> body.contains(db.password())
+        || body.contains(STATE_KEY));
+  }
+
+  /**
+   * An Alertmanager-shaped webhook receiver on 127.0.0.1 (a JDK {@code HttpServer}) that records every post
+   * with the time it arrived.
+   */
+  static final class ChatReceiver implements AutoCloseable {
+    record Post(LocalTime at, com.fasterxml.jackson.databind.JsonNode body, String raw) {}
+
+    private final com.sun.net.httpserver.HttpServer server;
+    private final List<Post> posts = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    ChatReceiver() throws IOException {
+      server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      server.createContext("/hook", ex -> {
+        String raw = new String(ex.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        posts.add(new Post(LocalTime.now(), json.readTree(raw), raw));
+        ex.sendResponseHeaders(200, -1);
+        ex.close();
+      });
+      server.start();
+    }
+
+    String url() {
+      return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+    }
+
+    private List<Post> snapshot() {
+      synchronized (posts) {
+        return List.copyOf(posts);
+      }
+    }
+
+    /** Firing posts per alert key, the report excluded. */
+    java.util.Map<String, Long> firingByKey() {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      for (Post p : snapshot()) {
+        String key = p.body().path("groupKey").asText();
+        if (p.body().path("status").asText().equals("firing") && !key.equals("REPORT")) {
+          out.merge(key, 1L, Long::sum);
+        }
+      }
+      return out;
+    }
+
+    long firing(String key) {
+      return firingByKey().getOrDefault(key, 0L);
+    }
+
+    List<LocalTime> reportsReceived() {
+      return snapshot().stream().filter(p -> p.body().path("groupKey").asText().equals("REPORT")).map(Post::at).sorted()
+          .toList();
+    }
+
+    List<String> bodies() {
+      return snapshot().stream().map(Post::raw).toList();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
   }
 
   static boolean ok(URI health) throws Exception {
