@@ -121,6 +121,7 @@ class ClusterIT {
         acme: {directory: "%s", email: ops@hachyderm.io, agree-to-terms: true, ca-certificates: "%s"}
         dns:
           propagation: {resolvers: ["127.0.0.1:%d"]}
+          default-provider: slow
           providers:
             - {name: slow, type: exec, options: {command: "%s", timeout: 120s}}
             - {name: failing, type: exec, options: {command: "%s", timeout: 10s}}
@@ -227,6 +228,7 @@ class ClusterIT {
     Path logB = dir.resolve("b.log");
     Process pa = daemon(a, logA);
     Process pb = daemon(b, logB);
+    int orders = ca.newOrderCount();
     String cert = "  - {name: slow.hachyderm.io, domains: [slow.hachyderm.io], deploy-to: []}";
     for (Path cfg : List.of(a, b)) {
       Files.writeString(cfg, Files.readString(cfg).replace("certificates:\n  []", "certificates:\n" + cert));
@@ -245,6 +247,9 @@ class ClusterIT {
     // Order, then a DNS lookup that times out: the renewal takes a while; meanwhile the other instance must not start it.
     assertThat(count(otherLog, started)).as("the other instance while the first works").isZero();
     assertThat(count(workingLog, started)).isEqualTo(1);
+    Matcher created = Pattern.compile("order (\\S+) created").matcher(Files.readString(workingLog));
+    assertThat(created.find()).as("the working instance ordered before it was killed").isTrue();
+    String order = created.group(1);
 
     Instant killed = Instant.now();
     working.destroyForcibly(); // SIGKILL
@@ -258,6 +263,10 @@ class ClusterIT {
     // Quartz's non-concurrency does not hold across instances by itself (the other instance may fire the job
     // while the first runs it, and logs "skipped: another instance is working on …"): the advisory lock does.
     assertThat(count(otherLog, started)).as("renewals on the other instance").isEqualTo(1);
+    // The order journal is shared: the interrupted order is taken over, not ordered a second time.
+    DaemonIT.await(Duration.ofSeconds(30), "the other instance resumes " + order,
+        () -> contains(otherLog, "resuming order " + order));
+    assertThat(ca.newOrderCount() - orders).as("orders at the CA").isEqualTo(1);
   }
 
   @Test
