@@ -147,6 +147,11 @@ public final class CliContext {
     return certs.isEmpty() ? config.certificates() : certs;
   }
 
+  /** Whether {@code --state} was given. */
+  boolean stateDirGiven() {
+    return root.state != null;
+  }
+
   /** {@code --state}, else the config's {@code state.dir} (which needs a valid config). */
   Path stateDir() {
     return root.state != null ? root.state.toAbsolutePath().normalize() : loadConfig().stateDir();

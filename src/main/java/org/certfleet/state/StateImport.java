@@ -16,11 +16,14 @@ import org.certfleet.alert.AlertStateStore;
 import org.certfleet.alert.FileAlertStateStore;
 import org.certfleet.audit.AuditEntry;
 import org.certfleet.audit.AuditLog;
+import org.certfleet.cert.CertName;
 import org.certfleet.cert.CertificateBundle;
 import org.certfleet.config.AppConfig;
 import org.certfleet.config.CertSpec;
 import org.certfleet.renewal.StateAccountRepository;
 import org.certfleet.renewal.StateOrderJournal;
+import org.certfleet.store.CertbotImporter;
+import org.certfleet.store.CertificateLocks;
 import org.certfleet.store.FileCertificateStore;
 import org.certfleet.store.Lineage;
 import org.certfleet.store.LineageMetadata;
@@ -67,6 +70,41 @@ public final class StateImport {
       }
       out.add(alerts(new FileAlertStateStore(stateDir, clock), target.alertState()));
       out.add(audit(AuditLog.inStateDir(stateDir), target.audit()));
+    }
+    return out;
+  }
+
+  /**
+   * {@code certfleet import --certbot} into the cluster database: each certbot lineage with every version
+   * (numbers kept, certbot's live version current, keys sealed), under the certificate's lock. Per lineage
+   * all or nothing; a lineage the database has is refused, never merged.
+   *
+   * @throws IllegalArgumentException when {@code config} has no {@code cluster:} section
+   * @throws IOException when {@code certbotDir} is not a certbot config directory
+   */
+  public static List<CertbotImporter.Result> certbot(AppConfig config, Path certbotDir, List<String> names,
+      StateAccess access) throws IOException {
+    if (config.cluster() == null) {
+      throw new IllegalArgumentException("no cluster: section: there is no database to import into");
+    }
+    DatabaseStateStores target = (DatabaseStateStores) access.of(config);
+    List<CertbotImporter.Result> out = new ArrayList<>();
+    for (String n : CertbotImporter.lineageNames(certbotDir, names)) {
+      try {
+        CertName name = new CertName(n);
+        CertbotImporter.CertbotLineage lineage = CertbotImporter.read(certbotDir, name);
+        Optional<CertificateLocks.Held> held = target.locks().tryLock(name);
+        if (held.isEmpty()) {
+          throw new IOException(n + ": another certfleet instance is working on it; not imported, try again");
+        }
+        try (CertificateLocks.Held lock = held.get()) {
+          target.writableStore().importLineage(name, new TreeMap<>(lineage.bundles()), lineage.current(),
+              LineageMetadata.empty(n));
+        }
+        out.add(new CertbotImporter.Result(n, lineage.versions(), lineage.current(), null));
+      } catch (IOException | IllegalArgumentException e) {
+        out.add(new CertbotImporter.Result(n, List.of(), 0, e.getMessage()));
+      }
     }
     return out;
   }

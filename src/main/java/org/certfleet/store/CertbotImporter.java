@@ -9,11 +9,14 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -68,12 +71,22 @@ public final class CertbotImporter {
   }
 
   /**
-   * Imports {@code names}, or every lineage under {@code certbotDir/live} when empty, in name order.
-   *
-   * @throws IOException when {@code certbotDir} is not a certbot config directory, or the store cannot
-   *     be opened; a problem with one lineage is reported in its {@link Result} instead
+   * One certbot lineage, read and checked in full: every version's four files as they are on disk and
+   * parsed, and the version certbot's {@code live/} links point to.
    */
-  public List<Result> importLineages(Path certbotDir, List<String> names) throws IOException {
+  public record CertbotLineage(CertName name, Path source, SortedMap<Integer, Map<PemFile, byte[]>> files,
+      SortedMap<Integer, CertificateBundle> bundles, int current) {
+    public List<Integer> versions() {
+      return List.copyOf(bundles.keySet());
+    }
+  }
+
+  /**
+   * {@code names}, or every lineage under {@code certbotDir/live} when empty, in name order.
+   *
+   * @throws IOException when {@code certbotDir} is not a certbot config directory
+   */
+  public static SortedSet<String> lineageNames(Path certbotDir, List<String> names) throws IOException {
     Path liveRoot = certbotDir.resolve("live");
     if (!Files.isDirectory(liveRoot) || !Files.isDirectory(certbotDir.resolve("archive"))) {
       throw new IOException(certbotDir + " is not a certbot directory (expected live/ and archive/ in it)");
@@ -88,27 +101,19 @@ public final class CertbotImporter {
         }
       }
     }
-    FileCertificateStore store = FileCertificateStore.writable(lock);
-    List<Result> out = new ArrayList<>();
-    for (String n : wanted) {
-      try {
-        out.add(importOne(certbotDir, new CertName(n), store));
-      } catch (IOException | IllegalArgumentException e) {
-        out.add(new Result(n, List.of(), 0, e.getMessage()));
-      }
-    }
-    return out;
+    return wanted;
   }
 
-  private Result importOne(Path certbotDir, CertName name, FileCertificateStore store) throws IOException {
+  /**
+   * Reads and checks lineage {@code name} of {@code certbotDir}; writes nothing.
+   *
+   * @throws IOException naming the file when a version is incomplete, does not parse or does not belong
+   *     together, or the live links do not agree on one version the archive has
+   */
+  public static CertbotLineage read(Path certbotDir, CertName name) throws IOException {
     Path src = certbotDir.resolve("archive").resolve(name.value());
     if (!Files.isDirectory(src)) {
       throw new IOException(name + ": " + src + " does not exist");
-    }
-    Path archive = store.archiveDir(name);
-    Path live = store.liveDir(name);
-    if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS) || Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
-      throw new IOException(name + " already exists in " + lock.stateDir() + "; not overwritten");
     }
     List<Integer> versions = new ArrayList<>();
     try (DirectoryStream<Path> s = Files.newDirectoryStream(src, "cert*.pem")) {
@@ -123,22 +128,58 @@ public final class CertbotImporter {
     if (versions.isEmpty()) {
       throw new IOException(name + ": " + src + " holds no certN.pem");
     }
-    Map<Integer, Map<PemFile, byte[]>> content = new TreeMap<>();
+    SortedMap<Integer, Map<PemFile, byte[]>> files = new TreeMap<>();
+    SortedMap<Integer, CertificateBundle> bundles = new TreeMap<>();
     for (int v : versions) {
-      content.put(v, readVersion(name, src, v));
+      VersionRead version = readVersion(name, src, v);
+      files.put(v, version.files());
+      bundles.put(v, version.bundle());
     }
     int current = liveVersion(name, certbotDir.resolve("live").resolve(name.value()));
     if (!versions.contains(current)) {
       throw new IOException(name + ": certbot's live/ points to version " + current + ", which " + src + " does not have");
     }
-    synchronized (lock.monitor()) {
-      write(name, store, content, current, src);
-    }
-    return new Result(name.value(), versions, current, null);
+    return new CertbotLineage(name, src, Collections.unmodifiableSortedMap(files),
+        Collections.unmodifiableSortedMap(bundles), current);
   }
 
+  /**
+   * Imports {@code names}, or every lineage under {@code certbotDir/live} when empty, in name order.
+   *
+   * @throws IOException when {@code certbotDir} is not a certbot config directory, or the store cannot
+   *     be opened; a problem with one lineage is reported in its {@link Result} instead
+   */
+  public List<Result> importLineages(Path certbotDir, List<String> names) throws IOException {
+    SortedSet<String> wanted = lineageNames(certbotDir, names);
+    FileCertificateStore store = FileCertificateStore.writable(lock);
+    List<Result> out = new ArrayList<>();
+    for (String n : wanted) {
+      try {
+        out.add(importOne(certbotDir, new CertName(n), store));
+      } catch (IOException | IllegalArgumentException e) {
+        out.add(new Result(n, List.of(), 0, e.getMessage()));
+      }
+    }
+    return out;
+  }
+
+  private Result importOne(Path certbotDir, CertName name, FileCertificateStore store) throws IOException {
+    Path archive = store.archiveDir(name);
+    Path live = store.liveDir(name);
+    if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS) || Files.exists(live, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IOException(name + " already exists in " + lock.stateDir() + "; not overwritten");
+    }
+    CertbotLineage lineage = read(certbotDir, name);
+    synchronized (lock.monitor()) {
+      write(name, store, lineage.files(), lineage.current(), lineage.source());
+    }
+    return new Result(name.value(), lineage.versions(), lineage.current(), null);
+  }
+
+  private record VersionRead(Map<PemFile, byte[]> files, CertificateBundle bundle) {}
+
   /** The four files of version {@code v}, checked to parse and to belong together. */
-  private static Map<PemFile, byte[]> readVersion(CertName name, Path src, int v) throws IOException {
+  private static VersionRead readVersion(CertName name, Path src, int v) throws IOException {
     Map<PemFile, byte[]> files = new EnumMap<>(PemFile.class);
     for (PemFile f : PemFile.values()) {
       try {
@@ -165,7 +206,7 @@ public final class CertbotImporter {
       throw new IOException(name + ": version " + v + " (" + halves + "): not the same certificates as "
           + PemFile.FULLCHAIN.archiveName(v));
     }
-    return files;
+    return new VersionRead(files, full);
   }
 
   /** The version all four of certbot's live links point to. */

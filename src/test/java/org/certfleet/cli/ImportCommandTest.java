@@ -29,6 +29,36 @@ class ImportCommandTest {
   }
 
   @Test
+  void withAClusterSectionTheLineagesGoIntoTheDatabase() throws Exception {
+    CertbotTree.lineage(CA, certbot, "media.hachyderm.io", 2, 1);
+    org.certfleet.testing.pg.PostgresServer.Db db = org.certfleet.testing.pg.PostgresServer.shared().newDatabase();
+    Path cfg = certbot.resolveSibling(certbot.getFileName() + "-certs.yaml");
+    Files.writeString(cfg, """
+        acme: {directory: pebble, email: ops@hachyderm.io, agree-to-terms: true}
+        dns:
+          providers:
+            - {name: unused, type: exec, options: {command: /bin/false}}
+        certificates: []
+        nodes: []
+        state: {dir: "%s"}
+        cluster: {jdbc-url: "%s", user: %s, password: "${env:DB_PASSWORD}", encryption-key: "${env:STATE_KEY}"}
+        """.formatted(state.resolve("local"), db.jdbcUrl(), db.user()));
+    java.util.Map<String, String> env = java.util.Map.of("DB_PASSWORD", db.password(), "STATE_KEY",
+        java.util.Base64.getEncoder().encodeToString(new byte[32]));
+    assertThat(CliRun.of(env, "--config", cfg.toString(), "db", "migrate").exitCode()).isZero();
+
+    CliRun run = CliRun.of(env, "--config", cfg.toString(), "import", "--certbot", certbot.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(run.out()).isEqualTo("imported media.hachyderm.io: versions [1, 2], live version 1\n"
+        + "1 of 1 lineage imported into the cluster database\n");
+    assertThat(state.resolve("local")).as("the local state directory is not used").doesNotExist();
+    CliRun again = CliRun.of(env, "--config", cfg.toString(), "import", "--certbot", certbot.toString());
+    assertThat(again.exitCode()).isEqualTo(ExitCodes.FAILURE);
+    assertThat(again.out()).contains("refused  media.hachyderm.io: media.hachyderm.io: already in the shared database");
+  }
+
+  @Test
   void partialImportExitsThree() throws IOException {
     CertbotTree.lineage(CA, certbot, "media.hachyderm.io", 1, 1);
     CertbotTree.lineage(CA, certbot, "files.hachyderm.io", 1, 1);

@@ -82,6 +82,38 @@ class StateImportTest {
   }
 
   @Test
+  void certbotLineagesGoIntoTheDatabaseWithTheirVersionsUnderTheCertificateLock() throws Exception {
+    Path certbot = dir.resolve("letsencrypt");
+    List<CertificateBundle> media = org.certfleet.testing.CertbotTree.lineage(CA, certbot, MEDIA.value(), 3, 2);
+    org.certfleet.testing.CertbotTree.lineage(CA, certbot, FILES.value(), 1, 1);
+    StateStores target = access.of(config);
+
+    List<org.certfleet.store.CertbotImporter.Result> first;
+    try (org.certfleet.store.CertificateLocks.Held busy = target.locks().tryLock(FILES).orElseThrow()) {
+      first = StateImport.certbot(config, certbot, List.of(), access);
+    }
+
+    assertThat(first).extracting(r -> r.name() + " " + r.imported()).containsExactly(
+        "files.hachyderm.io false", "media.hachyderm.io true");
+    assertThat(first.get(0).error()).contains("another certfleet instance is working on it");
+    assertThat(first.get(1).versions()).containsExactly(1, 2, 3);
+    assertThat(target.reader().find(MEDIA).orElseThrow().version()).as("certbot's live version").isEqualTo(2);
+    assertThat(target.reader().find(FILES)).as("refused while locked: nothing written").isEmpty();
+    for (int v = 1; v <= 3; v++) {
+      CertificateBundle loaded = target.reader().load(MEDIA, v);
+      assertThat(loaded.facts().sha256()).isEqualTo(media.get(v - 1).facts().sha256());
+      assertThat(loaded.privkeyPem()).isEqualTo(media.get(v - 1).privkeyPem());
+    }
+    assertThat(state).as("nothing in the state directory").doesNotExist();
+
+    List<org.certfleet.store.CertbotImporter.Result> again = StateImport.certbot(config, certbot, List.of(), access);
+    assertThat(again).extracting(r -> r.name() + " " + r.imported()).containsExactly(
+        "files.hachyderm.io true", "media.hachyderm.io false");
+    assertThat(again.get(1).error()).contains("already in the shared database; not merged");
+    assertThat(target.reader().versions(MEDIA)).containsExactly(1, 2, 3);
+  }
+
+  @Test
   void everythingMovesOnceWithVersionNumbersAndKeys() throws Exception {
     CertificateBundle m1 = CA.leaf(Duration.ofDays(90), "media.hachyderm.io");
     CertificateBundle m2 = CA.leaf(Duration.ofDays(90), "media.hachyderm.io");
