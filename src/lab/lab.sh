@@ -258,6 +258,7 @@ UseDNS no
 StrictModes no
 MaxStartups 100:30:200
 Subsystem sftp internal-sftp
+SetEnv HOME=$LAB_DIR/home
 EOF
   printf '[%s]:2222 %s\n' "$ip" "$(cut -d' ' -f1,2 "$d/ssh/host_ed25519.pub")" >>"$LAB_DIR/ssh/known_hosts"
   local p=$d/nginx servers="" entry cname sans
@@ -281,6 +282,8 @@ error_log $p/logs/error.log;
 events { worker_connections 256; }
 http {
   access_log off;
+  # Debian's stock nginx.conf and Mozilla's "intermediate" profile; nginx 1.22's own default has no TLSv1.3.
+  ssl_protocols TLSv1.2 TLSv1.3;
   client_body_temp_path $p/tmp/body;
   proxy_temp_path $p/tmp/proxy;
   fastcgi_temp_path $p/tmp/fastcgi;
@@ -438,6 +441,9 @@ cmd_start() {
   if running; then die "a lab is already running in $LAB_DIR (src/lab/lab.sh stop first)"; fi
   rm -rf "$LAB_DIR"
   mkdir -p "$LAB_DIR/ssh"
+  # The nodes' login HOME: empty, so the host's root rc files (pyenv and the like on a dev machine) do not
+  # run on every SSH command, as they would not on a node with its own deploy user.
+  mkdir -p -m 700 "$LAB_DIR/home"
   chmod 755 "$LAB_DIR"
   : >"$LAB_DIR/pids"
   local started=$SECONDS

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
 final class NodeDeployer {
   private static final Logger log = LoggerFactory.getLogger(NodeDeployer.class);
   private static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
+  /**
+   * A reload command returns before the server has switched (nginx's master re-reads its config after
+   * the signal): a probe at once nearly always sees the old certificate and costs a full handshake on
+   * both ends. The first probe after a reload waits this long; later ones every {@link #PROBE_INTERVAL}.
+   */
+  private static final Duration RELOAD_SETTLE = Duration.ofMillis(50);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(5);
 
   private final TlsProber prober;
@@ -234,11 +240,15 @@ final class NodeDeployer {
 
   /**
    * Probes every name of the certificate on the node until each serves {@code sha256} or {@code
-   * patience} has passed; returns null when all do, else the first mismatch.
+   * patience} has passed; returns null when all do, else the first mismatch. A non-zero patience means
+   * a reload just happened: the first probe waits {@link #RELOAD_SETTLE}.
    */
   private @Nullable String firstMismatch(NodeSpec node, CertSpec spec, String sha256, Duration patience)
       throws InterruptedException {
     Instant deadline = clock.instant().plus(patience);
+    if (!patience.isZero()) {
+      sleeper.sleep(RELOAD_SETTLE);
+    }
     List<DnsName> pending = new ArrayList<>(spec.names());
     String last = null;
     while (true) {
