@@ -25,16 +25,27 @@ import javax.net.ssl.X509TrustManager;
  * Probes with the JDK's TLS client: connect with a timeout, a full handshake with SNI under the same
  * timeout (never a resumed session), keep the presented chain, close. No application data is sent or
  * accepted.
+ *
+ * <p>Every probe has a TLS context of its own. The JDK caches client sessions per address and port, not
+ * per SNI name, and a resumed handshake carries no certificate: it reports the chain of the earlier one
+ * (another name on the node, or the certificate before a reload). With TLS 1.2 invalidating the session
+ * after the handshake was enough; a TLS 1.3 server sends its session ticket after the handshake, the
+ * JDK may take it in while the socket closes, and concurrent probes of one node then resumed each
+ * other's sessions (LabProbeIT). A context that is used once has nothing to resume.
  */
 public final class JdkTlsProber implements TlsProber {
-  private final SSLContext context;
   private final Clock clock;
 
   public JdkTlsProber(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    context(); // fail at construction, not at the first probe, when the JDK has no TLS
+  }
+
+  private static SSLContext context() {
     try {
-      context = SSLContext.getInstance("TLS");
+      SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new ChainRecorder()}, null);
+      return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("no TLS implementation available", e);
     }
@@ -44,7 +55,7 @@ public final class JdkTlsProber implements TlsProber {
   public ProbeResult probe(Endpoint e, Duration timeout) {
     Instant start = clock.instant();
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-    try (SSLSocket s = (SSLSocket) context.getSocketFactory().createSocket()) {
+    try (SSLSocket s = (SSLSocket) context().getSocketFactory().createSocket()) {
       s.connect(new InetSocketAddress(e.address(), e.port()), millis);
       s.setSoTimeout(millis);
       SSLParameters p = s.getSSLParameters();
@@ -55,8 +66,7 @@ public final class JdkTlsProber implements TlsProber {
       for (Certificate c : s.getSession().getPeerCertificates()) {
         chain.add((X509Certificate) c);
       }
-      // A resumed session would report the certificate of an earlier handshake (another SNI name, or the
-      // version before a reload), so no session is ever offered for resumption.
+      // Belt and braces with the context of its own: nothing of this session is offered again.
       s.getSession().invalidate();
       return new ProbeResult(e, chain, null, Duration.between(start, clock.instant()));
     } catch (ConnectException ex) {

@@ -32,6 +32,38 @@ class LabProbeIT {
     }
   }
 
+  /**
+   * The inventory's pattern: many names of one node probed at once, over TLS 1.3 (the lab's nginx, as
+   * Debian's stock config, offers it). The server's session tickets arrive after the handshake; with one
+   * shared TLS context a few dozen of these 400 probes resumed another name's session and reported its
+   * certificate.
+   */
+  @Test
+  void concurrentProbesOfOneNodeOverTls13NeverSeeAnotherNamesCertificate(Lab lab) throws Exception {
+    JdkTlsProber prober = new JdkTlsProber(Clock.systemUTC());
+    Lab.Node n = lab.nodes().get(0);
+    List<String> names = List.of("media.hachyderm.io", "hachyderm.io", "www.hachyderm.io", "files.hachyderm.io");
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+    List<java.util.concurrent.Future<ProbeResult>> probes = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < 400; i++) {
+        Endpoint e = new Endpoint(n.address(), n.httpsPort(), names.get(i % names.size()));
+        probes.add(pool.submit(() -> prober.probe(e, Duration.ofSeconds(5))));
+      }
+      List<String> wrong = new java.util.ArrayList<>();
+      for (java.util.concurrent.Future<ProbeResult> f : probes) {
+        ProbeResult r = f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.ok()).as(r.endpoint() + ": " + r.error()).isTrue();
+        if (!r.leaf().orElseThrow().sans().contains(r.endpoint().sni())) {
+          wrong.add(r.endpoint() + " got " + r.leaf().orElseThrow().sans());
+        }
+      }
+      assertThat(wrong).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void aStoppedPortIsReportedAsRefused(Lab lab) {
     Lab.Node n = lab.nodes().get(0);
