@@ -373,15 +373,22 @@ public final class Daemon {
     }
   }
 
-  /** Adds the one-shot trigger {@code key} firing now, unless one is already waiting. */
-  private static void once(Scheduler s, String key, boolean armRenewals) throws SchedulerException {
-    if (s.checkExists(TriggerKey.triggerKey(key))) {
+  /**
+   * Fires the one-shot trigger {@code key} now: adds it, or re-arms it when it exists. A waiting trigger
+   * then still runs once (another instance's start added it: one run is what both want). A trigger whose
+   * run is under way stays in the store until that run ends, and that run may already be past the point
+   * where it read the configuration (a cycle arms the renewal checks of the configuration it ends with):
+   * re-armed, the job runs again right after it, with the configuration of now.
+   */
+  static void once(Scheduler s, String key, boolean armRenewals) throws SchedulerException {
+    Trigger t = now(key, armRenewals);
+    if (s.checkExists(t.getKey()) && s.rescheduleJob(t.getKey(), t) != null) {
       return;
     }
     try {
-      s.scheduleJob(now(key, armRenewals));
+      s.scheduleJob(t);
     } catch (ObjectAlreadyExistsException e) {
-      // another instance's start added it: one run is what both want
+      s.rescheduleJob(t.getKey(), t); // added a moment ago by another instance's start
     }
   }
 
