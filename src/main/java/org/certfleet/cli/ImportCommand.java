@@ -43,7 +43,7 @@ final class ImportCommand implements Callable<Integer> {
       into = "the cluster database";
       results = StateImport.certbot(config, certbotDir, names, ctx.toolkit().state());
     } else {
-      Path state = ctx.stateDir();
+      Path state = config != null ? config.stateDir() : ctx.stateDir();
       into = state.toString();
       try (StoreLock lock = StoreLock.acquire(state, ctx.clock())) {
         results = new CertbotImporter(lock).importLineages(certbotDir, names);

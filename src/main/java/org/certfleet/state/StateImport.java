@@ -98,8 +98,7 @@ public final class StateImport {
           throw new IOException(n + ": another certfleet instance is working on it; not imported, try again");
         }
         try (CertificateLocks.Held lock = held.get()) {
-          target.writableStore().importLineage(name, new TreeMap<>(lineage.bundles()), lineage.current(),
-              LineageMetadata.empty(n));
+          target.writableStore().importLineage(name, lineage.bundles(), lineage.current(), LineageMetadata.empty(n));
         }
         out.add(new CertbotImporter.Result(n, lineage.versions(), lineage.current(), null));
       } catch (IOException | IllegalArgumentException e) {

@@ -14,8 +14,12 @@ class DbCommandTest {
   @TempDir Path dir;
 
   Path config(String cluster) throws Exception {
-    Path cfg = dir.resolve("certs.yaml");
-    Files.writeString(cfg, """
+    return config(dir.resolve("certs.yaml"), dir.resolve("state"), cluster);
+  }
+
+  /** A config with no certificates or nodes, its state in {@code state}, and {@code cluster} (YAML) appended. */
+  static Path config(Path file, Path state, String cluster) throws java.io.IOException {
+    Files.writeString(file, """
         acme: {directory: pebble, email: ops@hachyderm.io, agree-to-terms: true}
         dns:
           providers:
@@ -23,8 +27,8 @@ class DbCommandTest {
         certificates: []
         nodes: []
         state: {dir: "%s"}
-        """.formatted(dir.resolve("state")) + cluster);
-    return cfg;
+        """.formatted(state) + cluster);
+    return file;
   }
 
   @Test

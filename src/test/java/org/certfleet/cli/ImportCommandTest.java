@@ -32,17 +32,9 @@ class ImportCommandTest {
   void withAClusterSectionTheLineagesGoIntoTheDatabase() throws Exception {
     CertbotTree.lineage(CA, certbot, "media.hachyderm.io", 2, 1);
     org.certfleet.testing.pg.PostgresServer.Db db = org.certfleet.testing.pg.PostgresServer.shared().newDatabase();
-    Path cfg = certbot.resolveSibling(certbot.getFileName() + "-certs.yaml");
-    Files.writeString(cfg, """
-        acme: {directory: pebble, email: ops@hachyderm.io, agree-to-terms: true}
-        dns:
-          providers:
-            - {name: unused, type: exec, options: {command: /bin/false}}
-        certificates: []
-        nodes: []
-        state: {dir: "%s"}
-        cluster: {jdbc-url: "%s", user: %s, password: "${env:DB_PASSWORD}", encryption-key: "${env:STATE_KEY}"}
-        """.formatted(state.resolve("local"), db.jdbcUrl(), db.user()));
+    Path cfg = DbCommandTest.config(certbot.resolveSibling(certbot.getFileName() + "-certs.yaml"), state.resolve("local"),
+        "cluster: {jdbc-url: \"" + db.jdbcUrl() + "\", user: " + db.user()
+            + ", password: \"${env:DB_PASSWORD}\", encryption-key: \"${env:STATE_KEY}\"}\n");
     java.util.Map<String, String> env = java.util.Map.of("DB_PASSWORD", db.password(), "STATE_KEY",
         java.util.Base64.getEncoder().encodeToString(new byte[32]));
     assertThat(CliRun.of(env, "--config", cfg.toString(), "db", "migrate").exitCode()).isZero();
