@@ -121,7 +121,8 @@ public final class Distributor implements AutoCloseable {
     // (CPU-heavy) then run while the canary works on its node; they only connect: nothing is sent to a
     // node before the canary succeeded, and an unreachable canary means no other node is contacted.
     connect(canary).thenRun(() -> rest.forEach(this::connect));
-    NodeResult first = deployOne(canary, spec, bundle, version);
+    BundleFiles files = new BundleFiles(bundle);
+    NodeResult first = deployOne(canary, spec, files, version);
     out.add(first);
     if (first.status() == NodeStatus.FAILED) {
       for (NodeSpec n : rest) {
@@ -146,7 +147,7 @@ public final class Distributor implements AutoCloseable {
             return untouched(spec, bundle, version, n, "failure budget exceeded (" + failures.get() + " failed, "
                 + dc.maxFailedNodes() + " allowed)");
           }
-          NodeResult r = deployOne(n, spec, bundle, version);
+          NodeResult r = deployOne(n, spec, files, version);
           if (r.status() == NodeStatus.FAILED) {
             failures.incrementAndGet();
           }
@@ -166,7 +167,7 @@ public final class Distributor implements AutoCloseable {
     return out;
   }
 
-  private NodeResult deployOne(NodeSpec node, CertSpec spec, CertificateBundle bundle, int version)
+  private NodeResult deployOne(NodeSpec node, CertSpec spec, BundleFiles files, int version)
       throws InterruptedException {
     Instant started = clock.instant();
     NodeSession s;
@@ -175,9 +176,9 @@ public final class Distributor implements AutoCloseable {
     } catch (NodeAccessException e) {
       log.warn("{} on {}: {}", spec.name(), node.name(), e.getMessage());
       return new NodeResult(spec.name().value(), node.name(), NodeStatus.FAILED, DeployStep.CONNECT, null,
-          bundle.facts().serial(), version, Duration.between(started, clock.instant()), e.getMessage());
+          files.bundle().facts().serial(), version, Duration.between(started, clock.instant()), e.getMessage());
     }
-    return deployer.deploy(s, spec, bundle, version, started);
+    return deployer.deploy(s, spec, files, version, started);
   }
 
   private List<NodeResult> plan(CertSpec spec, CertificateBundle bundle, int version, List<NodeSpec> nodes)
