@@ -118,8 +118,9 @@ public final class Distributor implements AutoCloseable {
     log.info("{}: rolling out version {} (serial {}) to {} node(s), canary {}", spec.name(), version,
         bundle.facts().serial(), nodes.size(), canary.name());
     // The canary's handshake is on the critical path: it goes first, alone. The other nodes' handshakes
-    // (CPU-heavy) then run while the canary works on its node; they only connect: nothing is sent to a
-    // node before the canary succeeded, and an unreachable canary means no other node is contacted.
+    // (CPU-heavy) then run while the canary works on its node; they only connect and start SFTP: nothing
+    // is read from or written to a node before the canary succeeded, and an unreachable canary means no
+    // other node is contacted.
     connect(canary).thenRun(() -> rest.forEach(this::connect));
     BundleFiles files = new BundleFiles(bundle);
     NodeResult first = deployOne(canary, spec, files, version);
@@ -222,7 +223,14 @@ public final class Distributor implements AutoCloseable {
   private CompletableFuture<NodeSession> connect(NodeSpec node) {
     return sessions.computeIfAbsent(node.name(), k -> CompletableFuture.supplyAsync(() -> {
       try {
-        return ssh.open(node);
+        NodeSession s = ssh.open(node);
+        try {
+          s.startSftp();
+        } catch (NodeAccessException e) {
+          s.close();
+          throw e;
+        }
+        return s;
       } catch (NodeAccessException e) {
         throw new CompletionException(e);
       }

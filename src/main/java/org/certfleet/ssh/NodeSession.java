@@ -68,6 +68,14 @@ public final class NodeSession implements AutoCloseable {
     return session.isOpen();
   }
 
+  /**
+   * Starts the SFTP channel now instead of at the first file operation, so that its set-up (a channel,
+   * and a process on the node) happens while the caller has the CPU to spare.
+   */
+  public void startSftp() throws NodeAccessException {
+    sftp();
+  }
+
   /** The negotiated SFTP version (OpenSSH speaks 3). */
   public int sftpVersion() throws NodeAccessException {
     return sftp().getVersion();
