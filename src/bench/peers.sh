@@ -332,16 +332,18 @@ Notes:
   at about 2x and moves with the machine's speed: the rows' ratio and the paired one differ, and the steal line
   above says how busy the host was. On a real fleet the nodes' half runs on the nodes.
 - What cut certfleet's CPU per node: one SSH session per node for the whole transaction, test and reload in one
-  shell prepared during the upload, a probe waiting for the new certificate leaves a handshake as soon as it sees
-  another one (no signature check of a certificate about to be rejected: nginx's old worker answers most first
-  probes right after a reload), the four PEM files encoded once per rollout, and the launcher's C1-only JIT.
-  Tried and dropped: C2 (tiered) compilation (more CPU, slower), higher compile thresholds (slower), C1 inlining
-  limits and a single compiler thread (within the noise), a larger young generation (no change), other probe
-  intervals (within the noise), Bouncy Castle's ECDSA for the TLS signature check (no gain from a cold start),
-  probing over TLS 1.2 (within the noise), MINA's TCP_NODELAY (within the noise). Offering only X25519 removes the
-  unused P-256 share (0 to 10% of certfleet's CPU in a 20-node rollout in two comparisons here), but JDK 17 can only do that for the
-  whole JVM (`jdk.tls.namedGroups`), which would also refuse any CA, chat or webhook endpoint without X25519;
-  JDK 20's `SSLParameters.setNamedGroups` allows it per probe.
+  shell prepared during the upload, and the launcher's C1-only JIT. Kept because they are simpler, but with no
+  difference measurable here (8 alternating pairs each): the four PEM files encoded once per rollout instead of
+  per node, each node's SFTP channel started during the canary. Tried and dropped: ending a probe's handshake as
+  soon as it presents another certificate than the awaited one (it skips one signature check, about 1 ms, per
+  early probe), C2 (tiered) compilation (more CPU, slower), higher compile thresholds (slower), C1 inlining limits
+  and a single compiler thread (within the noise), connecting the other nodes two at a time during the canary
+  (slower), a larger young generation (no change), other probe intervals (within the noise), Bouncy Castle's ECDSA
+  for the TLS signature check (no gain from a cold start), probing over TLS 1.2 (within the noise), MINA's
+  TCP_NODELAY (within the noise). Offering only X25519 would drop the unused P-256 share (0 to 10% of certfleet's
+  CPU in a 20-node rollout, in two comparisons here), but JDK 17 can only do that for the whole JVM
+  (`jdk.tls.namedGroups`), which would also refuse any CA, chat or webhook endpoint without X25519; JDK 20's
+  `SSLParameters.setNamedGroups` allows it per probe.
 - Until 2026-12-04 the lab's nodes ran the host root's `.bashrc` (pyenv) for every SSH command, a third of all CPU
   in a 20-node rollout: the shell loop took 56 s for 20 nodes then, 20.5 s now; the lab now gives the nodes an
   empty login `HOME` (docs/lab.md). The lab's nginx also speaks TLS 1.3 now, as Debian's stock config does.

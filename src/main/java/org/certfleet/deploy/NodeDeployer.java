@@ -255,7 +255,7 @@ final class NodeDeployer {
       for (var it = pending.iterator(); it.hasNext(); ) {
         DnsName name = it.next();
         String sni = name.value().startsWith("*.") ? "certfleet-probe" + name.value().substring(1) : name.value();
-        ProbeResult r = prober.probeAwaiting(new Endpoint(node.address(), node.probePort(), sni), PROBE_TIMEOUT, sha256);
+        ProbeResult r = prober.probe(new Endpoint(node.address(), node.probePort(), sni), PROBE_TIMEOUT);
         if (r.ok() && r.leaf().map(CertFacts::sha256).filter(sha256::equals).isPresent()) {
           it.remove();
         } else {

@@ -64,28 +64,6 @@ class LabProbeIT {
     }
   }
 
-  /**
-   * Waiting for a certificate, as a rollout does after a reload, against the real nginx: the one served
-   * is reported either way, whether the probe completed the handshake (awaited) or left it after the
-   * certificate (another one).
-   */
-  @Test
-  void aProbeAwaitingAnotherCertificateStillReportsTheServedOne(Lab lab) {
-    JdkTlsProber prober = new JdkTlsProber(Clock.systemUTC());
-    Lab.Node n = lab.nodes().get(0);
-    Endpoint e = new Endpoint(n.address(), n.httpsPort(), "media.hachyderm.io");
-    String served = prober.probe(e, Duration.ofSeconds(3)).leaf().orElseThrow().sha256();
-
-    ProbeResult awaitedServed = prober.probeAwaiting(e, Duration.ofSeconds(3), served);
-    ProbeResult awaitedOther = prober.probeAwaiting(e, Duration.ofSeconds(3), "00".repeat(32));
-
-    assertThat(awaitedServed.ok()).as(String.valueOf(awaitedServed.error())).isTrue();
-    assertThat(awaitedServed.leaf().orElseThrow().sha256()).isEqualTo(served);
-    assertThat(awaitedOther.ok()).as(String.valueOf(awaitedOther.error())).isTrue();
-    assertThat(awaitedOther.leaf().orElseThrow().sha256()).isEqualTo(served);
-    assertThat(awaitedOther.chain()).hasSameSizeAs(awaitedServed.chain());
-  }
-
   @Test
   void aStoppedPortIsReportedAsRefused(Lab lab) {
     Lab.Node n = lab.nodes().get(0);
