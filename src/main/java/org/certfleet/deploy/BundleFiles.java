@@ -6,9 +6,8 @@ import org.certfleet.cert.CertificateBundle;
 import org.certfleet.store.PemFile;
 
 /**
- * A bundle and its four PEM files, encoded once for a whole rollout instead of once per node (the
- * encoding showed in the CPU profile of a 20-node rollout). {@link #toString()} is Object's: never the
- * key.
+ * A bundle and its four PEM files, encoded once for a whole rollout: every node gets the same bytes.
+ * {@link #toString()} is Object's: never the key.
  */
 final class BundleFiles {
   private final CertificateBundle bundle;
