@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.certfleet.store.AtomicFiles;
+import org.certfleet.time.Sleeper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,10 +44,12 @@ public final class FileAlertStateStore implements AlertStateStore {
 
   private final Path dir;
   private final Clock clock;
+  private final Sleeper sleeper;
 
-  public FileAlertStateStore(Path stateDir, Clock clock) {
+  public FileAlertStateStore(Path stateDir, Clock clock, Sleeper sleeper) {
     this.dir = stateDir;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   public Path file() {
@@ -74,7 +77,7 @@ public final class FileAlertStateStore implements AlertStateStore {
           throw new IOException(lockFile + ": alert state is locked by another certfleet process (waited "
               + wait.toSeconds() + " s)");
         }
-        Thread.sleep(POLL.toMillis());
+        sleeper.sleep(POLL);
       }
     } catch (IOException | InterruptedException | RuntimeException e) {
       if (ch != null) {

@@ -14,15 +14,18 @@ import org.certfleet.store.CertificateLocks;
 import org.certfleet.store.CertificateStore;
 import org.certfleet.store.FileCertificateStore;
 import org.certfleet.store.StoreLock;
+import org.certfleet.time.Sleeper;
 
 /** The state directory of a single instance (no {@code cluster:}): exactly what certfleet always did. */
 final class FileStateStores implements StateStores {
   private final Path stateDir;
   private final Clock clock;
+  private final Sleeper sleeper;
 
-  FileStateStores(Path stateDir, Clock clock) {
+  FileStateStores(Path stateDir, Clock clock, Sleeper sleeper) {
     this.stateDir = stateDir;
     this.clock = clock;
+    this.sleeper = sleeper;
   }
 
   @Override
@@ -83,7 +86,7 @@ final class FileStateStores implements StateStores {
 
   @Override
   public AlertStateStore alertState() {
-    return new FileAlertStateStore(stateDir, clock);
+    return new FileAlertStateStore(stateDir, clock, sleeper);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package org.certfleet.state;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -44,7 +45,7 @@ public final class StateAccess implements AutoCloseable {
   public StateStores of(AppConfig config) {
     ClusterConfig cluster = config.cluster();
     if (cluster == null) {
-      return new FileStateStores(config.stateDir(), clock);
+      return files(config.stateDir());
     }
     synchronized (this) {
       if (closed) {
@@ -60,6 +61,11 @@ public final class StateAccess implements AutoCloseable {
       }
       return o.stores();
     }
+  }
+
+  /** The stores of a state directory, whatever the config says (a source to import from). */
+  public StateStores files(Path stateDir) {
+    return new FileStateStores(stateDir, clock, sleeper);
   }
 
   /** Closes every database pool opened; the stores handed out stop working. */

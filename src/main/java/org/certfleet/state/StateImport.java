@@ -13,7 +13,6 @@ import org.certfleet.acme.AccountRepository;
 import org.certfleet.acme.OrderJournal;
 import org.certfleet.alert.AlertState;
 import org.certfleet.alert.AlertStateStore;
-import org.certfleet.alert.FileAlertStateStore;
 import org.certfleet.audit.AuditEntry;
 import org.certfleet.audit.AuditLog;
 import org.certfleet.cert.CertName;
@@ -68,7 +67,7 @@ public final class StateImport {
           out.add(order(c, p.get(), target.orders()));
         }
       }
-      out.add(alerts(new FileAlertStateStore(stateDir, clock), target.alertState()));
+      out.add(alerts(access.files(stateDir).alertState(), target.alertState()));
       out.add(audit(AuditLog.inStateDir(stateDir), target.audit()));
     }
     return out;

@@ -64,7 +64,7 @@ class AlertBookTest {
 
   /** A new book over the same state: what the next run of certfleet sees. */
   AlertBook book() {
-    return new AlertBook(List.of(chat, pager), new FileAlertStateStore(state, clock), REPEAT, clock);
+    return new AlertBook(List.of(chat, pager), new FileAlertStateStore(state, clock, d -> Thread.sleep(d.toMillis())), REPEAT, clock);
   }
 
   static Problem expiring(String fingerprint) {
@@ -214,7 +214,7 @@ class AlertBookTest {
   void aChannelRemovedFromTheConfigIsForgotten() throws Exception {
     pager.down = true;
     book().evaluate(List.of(expiring("aa")), ALL);
-    AlertBook onlyChat = new AlertBook(List.of(chat), new FileAlertStateStore(state, clock), REPEAT, clock);
+    AlertBook onlyChat = new AlertBook(List.of(chat), new FileAlertStateStore(state, clock, d -> Thread.sleep(d.toMillis())), REPEAT, clock);
     AlertBook.Result r = onlyChat.flush();
     assertThat(r.allDelivered()).isTrue();
     assertThat(r.deliveries()).isEmpty();

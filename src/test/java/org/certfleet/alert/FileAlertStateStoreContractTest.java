@@ -17,12 +17,12 @@ class FileAlertStateStoreContractTest extends AlertStateStoreContract {
 
   @Override
   protected AlertStateStore store() {
-    return new FileAlertStateStore(state, Clock.fixed(T, ZoneOffset.UTC));
+    return new FileAlertStateStore(state, Clock.fixed(T, ZoneOffset.UTC), d -> Thread.sleep(d.toMillis()));
   }
 
   @Override
   protected AlertStateStore sameStateElsewhere() {
-    return new FileAlertStateStore(state, Clock.fixed(T, ZoneOffset.UTC));
+    return new FileAlertStateStore(state, Clock.fixed(T, ZoneOffset.UTC), d -> Thread.sleep(d.toMillis()));
   }
 
   @Override

@@ -135,7 +135,7 @@ class StateImportTest {
         URI.create("https://acme-v02.api.letsencrypt.org/acme/acct/9").toURL()));
     new StateOrderJournal(state).record(FILES, new OrderJournal.PendingOrder(
         URI.create("https://acme-v02.api.letsencrypt.org/acme/order/9/1").toURL(), orderKey));
-    try (AlertStateStore.Lock l = new FileAlertStateStore(state, CLOCK).lock(Duration.ofSeconds(5))) {
+    try (AlertStateStore.Lock l = new FileAlertStateStore(state, CLOCK, d -> Thread.sleep(d.toMillis())).lock(Duration.ofSeconds(5))) {
       AlertState s = new AlertState();
       AlertState.Queued q = new AlertState.Queued();
       q.message = new AlertMessage("expiry:x", "critical", "x expires", List.of());
