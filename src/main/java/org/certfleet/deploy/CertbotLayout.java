@@ -9,6 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.certfleet.cert.CertFacts;
 import org.certfleet.cert.CertName;
+import org.certfleet.cert.CertificateBundle;
 import org.certfleet.config.NodeSpec;
 import org.certfleet.ssh.NodeAccessException;
 import org.certfleet.ssh.NodeSession;
@@ -70,7 +71,7 @@ final class CertbotLayout implements RemoteLayout {
   }
 
   @Override
-  public Staged stage(NodeSession s, BundleFiles files) throws NodeAccessException {
+  public Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException {
     // One listing of each directory serves the existence check, the leftovers, the next number and
     // the current links: a round trip per question otherwise.
     List<NodeSession.RemoteFile> archived = s.entries(archive).orElse(null);
@@ -103,7 +104,7 @@ final class CertbotLayout implements RemoteLayout {
       for (PemFile f : PemFile.values()) {
         String tmp = archive + "/" + TEMP_PREFIX + f.archiveName(n) + ".tmp";
         written.add(tmp);
-        s.writeNew(tmp, files.pem(f), f.isPrivate() ? node.keyMode() : node.certMode());
+        s.writeNew(tmp, f.render(bundle), f.isPrivate() ? node.keyMode() : node.certMode());
         temps.add(tmp);
       }
       if (node.owner() != null) {

@@ -122,8 +122,7 @@ public final class Distributor implements AutoCloseable {
     // is read from or written to a node before the canary succeeded, and an unreachable canary means no
     // other node is contacted.
     connect(canary).thenRun(() -> rest.forEach(this::connect));
-    BundleFiles files = new BundleFiles(bundle);
-    NodeResult first = deployOne(canary, spec, files, version);
+    NodeResult first = deployOne(canary, spec, bundle, version);
     out.add(first);
     if (first.status() == NodeStatus.FAILED) {
       for (NodeSpec n : rest) {
@@ -148,7 +147,7 @@ public final class Distributor implements AutoCloseable {
             return untouched(spec, bundle, version, n, "failure budget exceeded (" + failures.get() + " failed, "
                 + dc.maxFailedNodes() + " allowed)");
           }
-          NodeResult r = deployOne(n, spec, files, version);
+          NodeResult r = deployOne(n, spec, bundle, version);
           if (r.status() == NodeStatus.FAILED) {
             failures.incrementAndGet();
           }
@@ -168,7 +167,7 @@ public final class Distributor implements AutoCloseable {
     return out;
   }
 
-  private NodeResult deployOne(NodeSpec node, CertSpec spec, BundleFiles files, int version)
+  private NodeResult deployOne(NodeSpec node, CertSpec spec, CertificateBundle bundle, int version)
       throws InterruptedException {
     Instant started = clock.instant();
     NodeSession s;
@@ -177,9 +176,9 @@ public final class Distributor implements AutoCloseable {
     } catch (NodeAccessException e) {
       log.warn("{} on {}: {}", spec.name(), node.name(), e.getMessage());
       return new NodeResult(spec.name().value(), node.name(), NodeStatus.FAILED, DeployStep.CONNECT, null,
-          files.bundle().facts().serial(), version, Duration.between(started, clock.instant()), e.getMessage());
+          bundle.facts().serial(), version, Duration.between(started, clock.instant()), e.getMessage());
     }
-    return deployer.deploy(s, spec, files, version, started);
+    return deployer.deploy(s, spec, bundle, version, started);
   }
 
   private List<NodeResult> plan(CertSpec spec, CertificateBundle bundle, int version, List<NodeSpec> nodes)

@@ -5,10 +5,10 @@ import java.util.List;
 import java.util.Optional;
 import org.certfleet.cert.CertFacts;
 import org.certfleet.cert.CertName;
+import org.certfleet.cert.CertificateBundle;
 import org.certfleet.config.NodeSpec;
 import org.certfleet.ssh.NodeAccessException;
 import org.certfleet.ssh.NodeSession;
-import org.certfleet.store.PemFile;
 
 /**
  * Two fixed files per certificate (the node's {@code fullchain-path} and {@code privkey-path}), for
@@ -44,7 +44,7 @@ final class FlatLayout implements RemoteLayout {
   }
 
   @Override
-  public Staged stage(NodeSession s, BundleFiles files) throws NodeAccessException {
+  public Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException {
     List<String> written = new ArrayList<>();
     try {
       s.mkdirs(parent(fullchain), 0755);
@@ -57,9 +57,9 @@ final class FlatLayout implements RemoteLayout {
         s.remove(t);
       }
       written.add(newChain);
-      s.writeNew(newChain, files.pem(PemFile.FULLCHAIN), node.certMode());
+      s.writeNew(newChain, bundle.fullchainPem(), node.certMode());
       written.add(newKey);
-      s.writeNew(newKey, files.pem(PemFile.PRIVKEY), node.keyMode());
+      s.writeNew(newKey, bundle.privkeyPem(), node.keyMode());
       if (node.owner() != null) {
         s.chown(node.owner(), List.of(newChain, newKey));
       }

@@ -58,10 +58,10 @@ final class NodeDeployer {
   }
 
   /** The transaction; {@code session} is open. Never throws for node faults: the result says. */
-  NodeResult deploy(NodeSession session, CertSpec spec, BundleFiles files, int version, Instant started)
+  NodeResult deploy(NodeSession session, CertSpec spec, CertificateBundle bundle, int version, Instant started)
       throws InterruptedException {
     NodeSpec node = session.node();
-    CertFacts next = files.bundle().facts();
+    CertFacts next = bundle.facts();
     String cert = spec.name().value();
     RemoteLayout layout = RemoteLayout.of(node, spec.name());
     Tx tx = new Tx(cert, node, next, version, started);
@@ -90,7 +90,7 @@ final class NodeDeployer {
       log.debug("{} on {}: {}", cert, node.name(), e.getMessage());
     }
     try {
-      return install(session, spec, files, layout, tx, shell);
+      return install(session, spec, bundle, layout, tx, shell);
     } finally {
       if (shell != null) {
         shell.close();
@@ -99,13 +99,13 @@ final class NodeDeployer {
   }
 
   /** Stages, switches, tests and reloads, verifies; rolls back what fails. */
-  private NodeResult install(NodeSession session, CertSpec spec, BundleFiles files, RemoteLayout layout, Tx tx,
+  private NodeResult install(NodeSession session, CertSpec spec, CertificateBundle bundle, RemoteLayout layout, Tx tx,
       NodeSession.@Nullable PreparedExec shell) throws InterruptedException {
     NodeSpec node = tx.node;
     CertFacts next = tx.next;
     RemoteLayout.Staged staged;
     try {
-      staged = layout.stage(session, files);
+      staged = layout.stage(session, bundle);
     } catch (NodeAccessException e) {
       tx.audit("upload", null, e.getMessage());
       return tx.fail(DeployStep.UPLOAD, e.getMessage());

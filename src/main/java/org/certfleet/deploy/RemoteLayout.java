@@ -34,8 +34,8 @@ interface RemoteLayout {
   /** What the node holds: certificate, key (checked against the certificate), key file mode and owner. */
   DeployedState inspect(NodeSession s) throws NodeAccessException;
 
-  /** Uploads {@code files} without making them visible. */
-  Staged stage(NodeSession s, BundleFiles files) throws NodeAccessException;
+  /** Uploads {@code bundle} without making it visible. */
+  Staged stage(NodeSession s, CertificateBundle bundle) throws NodeAccessException;
 
   void activate(NodeSession s, Staged staged) throws NodeAccessException;
 
