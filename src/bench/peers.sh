@@ -41,20 +41,33 @@ run_once() {
   if declare -F "$1_prepare" >/dev/null; then
     "$1_prepare" "${@:2}" >"$RUN_DIR/prepare.log" 2>&1 || { echo "FAILED: set-up of $label" >&2; tail -20 "$RUN_DIR/prepare.log" >&2; return 1; }
   fi
+  local busy0 busy1
+  busy0=$(busy_ticks)
   t0=$(date +%s.%N)
   # A subshell run as a plain command keeps set -e in force inside it (an `if ! cmd` would switch it off).
+  # `times` there gives the CPU time of everything the command ran (certfleet's JVM, ssh, openssl, ...).
   set +e
-  (set -e; "$@") >"$RUN_DIR/out.log" 2>&1
+  (set -e; "$@"; times >"$WORK/last-times") >"$RUN_DIR/out.log" 2>&1
   rc=$?
   set -e
   t1=$(date +%s.%N)
+  busy1=$(busy_ticks)
   if ((rc != 0)); then
     echo "FAILED: $label (run $i, exit $rc); last output:" >&2
     tail -20 "$RUN_DIR/out.log" >&2
     return 1
   fi
+  # For the CPU accounting of the paired runs: the command's own CPU seconds and the whole machine's.
+  python3 - "$(tail -1 "$WORK/last-times")" "$busy0" "$busy1" "$(getconf CLK_TCK)" >"$WORK/last-cpu" <<'EOF'
+import re, sys
+own = sum(int(m) * 60 + float(s) for m, s in re.findall(r"(\d+)m([\d.]+)s", sys.argv[1]))
+print("%.3f %.3f" % (own, (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])))
+EOF
   echo "$t1 - $t0" | bc
 }
+
+# CPU ticks the whole machine spent busy so far: /proc/stat's cpu line without idle, iowait and steal.
+busy_ticks() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }
 
 # measure LABEL COMMAND... : runs COMMAND $RUNS times (fresh state each time via $RUN_DIR), records a row.
 measure() {
@@ -240,10 +253,14 @@ measure "certfleet distribute + verify, 20 nodes" certfleet_distribute 20
 # The 2x goal divides two rows measured minutes apart, and this shared machine's speed drifts by more than
 # the goal's margin within minutes. Alternating 1-node and 20-node runs, back to back, measure the ratio
 # under the same conditions; the goal table gives the median of these pairs next to the rows' ratio.
+# Each pair's CPU goes to $WORK/pairs: wall, certfleet's CPU and the whole machine's busy CPU, 1 node then 20.
 pair_ratios=()
 for ((i = 1; i <= RUNS; i++)); do
   t1=$(run_once "paired distribute, 1 node" "$i" certfleet_distribute 1)
+  c1=$(cat "$WORK/last-cpu")
   t20=$(run_once "paired distribute, 20 nodes" "$i" certfleet_distribute 20)
+  c20=$(cat "$WORK/last-cpu")
+  echo "$t1 $c1 $t20 $c20" >>"$WORK/pairs"
   pair_ratios+=("$(ratio "$t20" "$t1")")
   printf '  %-58s run %d: %6.2f s / %6.2f s = %sx\n' "paired distribute, 20 nodes / 1 node" "$i" "$t20" "$t1" "${pair_ratios[-1]}" >&2
 done
@@ -278,6 +295,32 @@ Goals of the distribution issue, from the medians above:
 | 20 nodes in at most 2x the 1-node time: the rows' medians | ${d20} s / ${d1} s | $(ratio "$d20" "$d1")x |
 | the same, $RUNS pairs of runs back to back: median (each pair) | $(printf '%s ' "${pair_ratios[@]}") | $(python3 -c 'import statistics, sys; print("%.2f" % statistics.median(float(x) for x in sys.argv[1:]))' "${pair_ratios[@]}")x |
 | at least 5x faster than the shell loop at 20 nodes | ${s20} s / ${d20} s | $(ratio "$s20" "$d20")x |
+EOF
+  python3 - "$(nproc)" "$WORK/pairs" <<'EOF'
+import statistics, sys
+cores = int(sys.argv[1])
+rows = [[float(x) for x in line.split()] for line in open(sys.argv[2])]
+med = lambda f: statistics.median(f(r) for r in rows)
+# Per pair: wall, certfleet's CPU, the machine's busy CPU; 1 node then 20 nodes.
+t1, c1, b1 = med(lambda r: r[0]), med(lambda r: r[1]), med(lambda r: r[2])
+t20, c20, b20 = med(lambda r: r[3]), med(lambda r: r[4]), med(lambda r: r[5])
+o1, o20 = med(lambda r: r[2] - r[1]), med(lambda r: r[5] - r[4])
+floor = statistics.median(r[5] / cores / r[0] for r in rows)
+ms = lambda a, b: "%.0f ms" % ((b - a) / 19 * 1000)
+print()
+print("Where the 20-node run's time goes: CPU seconds in the same %d pairs (medians). certfleet's is the CPU time of" % len(rows))
+print("its process; the rest of the machine's is all the other busy CPU time during the run (/proc/stat): the")
+print("lab nodes' sshd, shells and nginx, and whatever else ran.")
+print()
+print("| | 1 node | 20 nodes | each node after the first |")
+print("|---|---|---|---|")
+print("| wall time | %.2f s | %.2f s | %s |" % (t1, t20, ms(t1, t20)))
+print("| certfleet's CPU | %.2f s | %.2f s | %s |" % (c1, c20, ms(c1, c20)))
+print("| the rest of the machine's CPU (the nodes) | %.2f s | %.2f s | %s |" % (o1, o20, ms(o1, o20)))
+print("| all busy CPU / %d cores: the shortest wall time this CPU allows | %.2f s | %.2f s | |" % (cores, b1 / cores, b20 / cores))
+print()
+print("Even with both cores busy all the time, the CPU that the 20-node runs used here could not be spent in less")
+print("than %.2fx the 1-node run's wall time (median of the pairs): that is the floor of the ratio at this CPU cost." % floor)
 EOF
   cat <<'EOF'
 
@@ -321,29 +364,39 @@ Notes:
   authoritative nameservers directly and polls the CA about once a second. certfleet's distribute rows run the
   same steps as the shell loop per node (plus a read-back check of every uploaded file and a check of every
   name), over one SSH session per node. The inventory row probes 1,000 (node, name) pairs.
-- Distribution to 20 nodes shares the 2 cores with the 20 sshd + nginx nodes, and is bound by that CPU. perf, JFR,
-  `-XX:+CITime` and /proc/stat during 20-node rollouts (2026-12-04): each node after the first costs about 120 ms of
-  CPU here. Half is certfleet's: its SSH session and SFTP, the TLS handshakes that check each name (JDK 17's
+- Distribution to 20 nodes shares the 2 cores with the 20 sshd + nginx nodes. The CPU table above splits each
+  node's cost: certfleet's half is its SSH session and SFTP, the TLS handshakes that check each name (JDK 17's
   pure-Java X25519, an unused P-256 key share that JDK 17 computes for every TLS 1.3 handshake, the ECDSA check of
   the server's signature), and C1 compiling the code paths that become hot (about 0.37 s of compiling in a 1-node
-  run, 1.0 s in a 20-node one). Half is the node's: sshd's connection (fork and re-exec), `nginx -t`, `nginx -s
-  reload` (which parses the whole configuration again only to send a signal) and the master's reload. 19 nodes x
-  120 ms on 2 cores is about as long as the whole 1-node run (JVM start, config, one transaction), so the ratio sits
-  at about 2x and moves with the machine's speed: the rows' ratio and the paired one differ, and the steal line
-  above says how busy the host was. On a real fleet the nodes' half runs on the nodes.
-- What cut certfleet's CPU per node: one SSH session per node for the whole transaction, test and reload in one
-  shell prepared during the upload, and the launcher's C1-only JIT. Each node's SFTP channel starts with its
-  connection, during the canary; that made no difference measurable here (8 alternating pairs) and costs one
-  call. Tried and dropped: ending a probe's handshake as soon as it presents another certificate than the
-  awaited one (it skips one signature check, about 1 ms, per early probe), encoding the four PEM files once per
-  rollout instead of per node (no difference), C2 (tiered) compilation (more CPU, slower), higher compile thresholds (slower), C1 inlining limits
-  and a single compiler thread (within the noise), connecting the other nodes two at a time during the canary
-  (slower), a larger young generation (no change), other probe intervals (within the noise), Bouncy Castle's ECDSA
-  for the TLS signature check (no gain from a cold start), probing over TLS 1.2 (within the noise), MINA's
-  TCP_NODELAY (within the noise). Offering only X25519 would drop the unused P-256 share (0 to 10% of certfleet's
-  CPU in a 20-node rollout, in two comparisons here), but JDK 17 can only do that for the whole JVM
-  (`jdk.tls.namedGroups`), which would also refuse any CA, chat or webhook endpoint without X25519; JDK 20's
-  `SSLParameters.setNamedGroups` allows it per probe.
+  run, 1.0 s in a 20-node one, `-XX:+CITime`). The nodes' half is sshd's connection (fork and re-exec), `nginx -t`,
+  `nginx -s reload` (which parses the whole configuration again only to send a signal) and the master's reload. On a
+  real fleet that half runs on the nodes.
+- The 20-node run is not bound by CPU alone: the table's shortest wall time that its CPU allows is well below
+  the measured one. After the canary, 8 nodes at a time go through the same steps together, and all 8 wait at
+  once: for `nginx -t` and the reload on the node, and for the reload to show (the first probe 50 ms after the
+  reload returns, later ones every 100 ms; during a rollout nginx here serves the new certificate about 100 ms
+  after `nginx -s reload` returns, 10-43 ms when idle). In a 20-node run's audit log, each node after the canary
+  spends about 190 ms from its reload to its verified TLS check, half of its transaction. With `parallelism` raised from
+  its default of 8 to 19, 20 nodes took 1.90 s (2.04x the 1-node run); with 8, 2.13 s (2.44x); with 4, 2.41 s
+  (2.60x): medians of four alternating pairs each, 2026-12-04. The default stays 8, as the distribution issue
+  sets it. Other probe timings (a first probe after 25 or 100 ms, later ones every 25 or 50 ms) stayed within the
+  noise of four pairs.
+- What cut certfleet's time per node: one SSH session per node for the whole transaction, test and reload in one
+  shell prepared during the upload, the launcher's C1-only JIT, and TCP_NODELAY on the SSH connection: strace of a
+  lab sshd showed MINA's request after its NEWKEYS waiting 40 ms for the server's delayed ACK (Nagle), on every
+  connection. A second 40 ms wait per connection remains, after authentication: sshd sends two packets and then
+  holds the answer to the channel open until the client acknowledges them (sshd's own Nagle, on the node's side;
+  Linux does not keep TCP_QUICKACK set on the client). Each node's SFTP channel starts with its connection, during
+  the canary; that made no difference measurable here (8 alternating pairs) and costs one call. Tried and dropped:
+  ending a probe's handshake as soon as it presents another certificate than the awaited one (it skips one
+  signature check, about 1 ms, per early probe), encoding the four PEM files once per rollout instead of per node
+  (no difference), C2 (tiered) compilation (more CPU, slower), higher or lower compile thresholds (slower, or
+  within the noise), C1 inlining limits and a single compiler thread (within the noise), connecting the other
+  nodes two at a time during the canary (slower), a larger young generation (no change), Bouncy Castle's ECDSA for
+  the TLS signature check (no gain from a cold start), probing over TLS 1.2 (within the noise). Offering only
+  X25519 would drop the unused P-256 share (0 to 10% of certfleet's CPU in a 20-node rollout, in two comparisons
+  here), but JDK 17 can only do that for the whole JVM (`jdk.tls.namedGroups`), which would also refuse any CA,
+  chat or webhook endpoint without X25519; JDK 20's `SSLParameters.setNamedGroups` allows it per probe.
 - Until 2026-12-04 the lab's nodes ran the host root's `.bashrc` (pyenv) for every SSH command, a third of all CPU
   in a 20-node rollout: the shell loop took 56 s for 20 nodes then, 20.5 s now; the lab now gives the nodes an
   empty login `HOME` (docs/lab.md). The lab's nginx also speaks TLS 1.3 now, as Debian's stock config does.

@@ -60,6 +60,11 @@ public final class NodeSession implements AutoCloseable {
     CoreModuleProperties.IDLE_TIMEOUT.set(session, idle.compareTo(Duration.ofMinutes(1)) < 0 ? Duration.ofMinutes(1) : idle);
   }
 
+  /** The MINA session under this one, for tests of how the connection was set up. */
+  ClientSession clientSession() {
+    return session;
+  }
+
   public NodeSpec node() {
     return node;
   }
