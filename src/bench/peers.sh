@@ -381,7 +381,7 @@ Notes:
   (2.60x): medians of four alternating pairs each, 2026-12-04. The default stays 8, as the distribution issue
   sets it. Other probe timings (a first probe after 25 or 100 ms, later ones every 25 or 50 ms) stayed within the
   noise of four pairs.
-- Measured on 2026-12-04 and not kept, all within the noise: learning the first probe's delay from the rollout's
+- Measured on 2026-12-04 and not kept, all within the noise (20-node medians with the change vs without): learning the first probe's delay from the rollout's
   earlier nodes (a first probe that misses waits longer next time, one that hits a little less; failed probes fell
   from one per node to 6-8 per 20-node run, 20-node medians 2.63 vs 2.71 s and 2.23 vs 2.18 s in 6 pairs each),
   and starting the other nodes' handshakes only once the canary has reloaded (the canary's upload-to-reload went
@@ -389,7 +389,7 @@ Notes:
   faster in 8, then 2.57 vs 2.49 s in 6). The machine itself drifts more than that within a day: between batches
   of pairs the 1-node median ranged 0.88-1.15 s and the 20-node median 2.14-2.80 s. Where the extra CPU of a
   20-node run goes (`perf record -a`, 20-node minus 1-node run, mean of two each): nginx 0.79 s, sshd 0.78 s, C1
-  compiling 0.48 s, certfleet's deploy threads 0.83 s, MINA's I/O threads 0.36 s.
+  compiling 0.48 s, certfleet's deploy threads 0.83 s (the 1-node run has none), MINA's I/O threads 0.36 s.
 - What cut certfleet's time per node: one SSH session per node for the whole transaction, test and reload in one
   shell prepared during the upload, the launcher's C1-only JIT, and TCP_NODELAY on the SSH connection: strace of a
   lab sshd showed MINA's request after its NEWKEYS waiting 40 ms for the server's delayed ACK (Nagle), on every
